@@ -1,0 +1,66 @@
+import { randomUUID } from "node:crypto";
+import { mkdir } from "node:fs/promises";
+import path from "node:path";
+import Fastify, { type FastifyInstance } from "fastify";
+import type { Config } from "./config/registry.js";
+import { type Db, openDb } from "./db/connect.js";
+import { registerAuth } from "./http/auth.js";
+import { registerErrorHandling } from "./http/errors.js";
+import { registerRoutes } from "./http/routes.js";
+import { loadOrCreateSecret } from "./lib/secret-file.js";
+import { UrlSigner } from "./lib/secrets.js";
+import { FsBlobStore } from "./lib/storage/fs-blob-store.js";
+import { createServices, type Services } from "./services/index.js";
+
+export interface Hub {
+  app: FastifyInstance;
+  db: Db;
+  services: Services;
+  /** Stops accepting requests, then closes the database; idempotent. */
+  close(): Promise<void>;
+}
+
+/**
+ * Builds the hub from a configuration without listening: opens (and migrates)
+ * the database, the blob store and the services, and registers every route.
+ */
+export async function buildHub(config: Config): Promise<Hub> {
+  const dataDir = path.resolve(config.dataDir);
+  const tmpDir = path.join(dataDir, "tmp");
+  await mkdir(tmpDir, { recursive: true });
+  const db = await openDb({ databaseUrl: config.databaseUrl, dataDir });
+  try {
+    const secret = config.secret || (await loadOrCreateSecret(path.join(dataDir, "secret")));
+    const blobStore = await FsBlobStore.create(path.join(dataDir, "lfs"), tmpDir);
+    const services = createServices({ config: { ...config, dataDir }, db, blobStore, signer: new UrlSigner(secret) });
+
+    const app = Fastify({
+      logger: { level: config.logLevel },
+      genReqId: () => randomUUID(),
+      trustProxy: config.publicUrl !== "",
+      return503OnClosing: true,
+    });
+    app.addHook("onRequest", async (request, reply) => {
+      reply.header("X-Request-Id", request.id);
+    });
+    registerErrorHandling(app);
+    registerAuth(app, services.accounts);
+    await registerRoutes(app, { config, db, services });
+
+    let closed = false;
+    return {
+      app,
+      db,
+      services,
+      async close() {
+        if (closed) return;
+        closed = true;
+        await app.close();
+        await db.close();
+      },
+    };
+  } catch (err) {
+    await db.close();
+    throw err;
+  }
+}

@@ -1,0 +1,41 @@
+import type { Selectable } from "kysely";
+import type { Db } from "../connect.js";
+import type { ReposTable } from "../schema.js";
+
+export type RepoRow = Selectable<ReposTable>;
+
+export interface RepoKey {
+  type: string;
+  namespace: string;
+  name: string;
+}
+
+export async function insertRepo(db: Db, repo: RepoKey & { private: boolean }): Promise<RepoRow> {
+  const now = new Date().toISOString();
+  return db.kysely
+    .insertInto("repos")
+    .values({ ...repo, private: repo.private ? 1 : 0, created_at: now, updated_at: now })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+export async function findRepo(db: Db, key: RepoKey): Promise<RepoRow | undefined> {
+  return db.kysely
+    .selectFrom("repos")
+    .selectAll()
+    .where("type", "=", key.type)
+    .where("namespace", "=", key.namespace)
+    .where("name", "=", key.name)
+    .executeTakeFirst();
+}
+
+export async function deleteRepoRow(db: Db, id: number): Promise<void> {
+  await db.kysely.transaction().execute(async (tx) => {
+    await tx.deleteFrom("repo_lfs_objects").where("repo_id", "=", id).execute();
+    await tx.deleteFrom("repos").where("id", "=", id).execute();
+  });
+}
+
+export async function touchRepo(db: Db, id: number): Promise<void> {
+  await db.kysely.updateTable("repos").set({ updated_at: new Date().toISOString() }).where("id", "=", id).execute();
+}

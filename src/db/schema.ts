@@ -1,0 +1,57 @@
+import type { Generated } from "kysely";
+
+/**
+ * Table types of the metadata database. Columns are portable between SQLite
+ * and PostgreSQL: booleans are 0/1 integers, times are ISO-8601 UTC strings.
+ */
+export interface Database {
+  users: UsersTable;
+  tokens: TokensTable;
+  repos: ReposTable;
+  lfs_objects: LfsObjectsTable;
+  repo_lfs_objects: RepoLfsObjectsTable;
+}
+
+export interface UsersTable {
+  id: Generated<number>;
+  name: string;
+  fullname: string;
+  email: string | null;
+  password_hash: string | null;
+  is_admin: number;
+  created_at: string;
+}
+
+export interface TokensTable {
+  id: Generated<number>;
+  user_id: number;
+  name: string;
+  role: string;
+  /** sha256 of the token; the token itself is shown once and never stored. */
+  token_hash: string;
+  created_at: string;
+  last_used_at: string | null;
+}
+
+export interface ReposTable {
+  id: Generated<number>;
+  type: string;
+  namespace: string;
+  name: string;
+  private: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface LfsObjectsTable {
+  oid: string;
+  size: number;
+  created_at: string;
+}
+
+/** Which repos reference an LFS object: downloads are allowed only through a linked repo. */
+export interface RepoLfsObjectsTable {
+  repo_id: number;
+  oid: string;
+  created_at: string;
+}

@@ -1,0 +1,89 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { DomainError, type ErrorKind } from "../lib/domain-error.js";
+
+/**
+ * How a route's clients expect errors: the Hub's JSON with `X-Error-*`
+ * headers, git's plain text with a Basic challenge, or git-lfs JSON with an
+ * `LFS-Authenticate` challenge. A route picks one with `config.errorStyle`.
+ */
+export type ErrorStyle = "hub" | "git" | "lfs";
+
+declare module "fastify" {
+  interface FastifyContextConfig {
+    errorStyle?: ErrorStyle;
+  }
+}
+
+const statusOf: Record<ErrorKind, number> = {
+  InvalidArgument: 400,
+  Unauthenticated: 401,
+  PermissionDenied: 403,
+  NotFound: 404,
+  AlreadyExists: 409,
+  Conflict: 409,
+  PreconditionFailed: 412,
+  TooLarge: 413,
+  Unavailable: 503,
+};
+
+export const authRealm = 'Basic realm="Modelport", charset="UTF-8"';
+
+/** The only place that turns errors into HTTP answers. */
+export function registerErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((err: FastifyError | DomainError, request, reply) => {
+    const style = request.routeOptions.config?.errorStyle ?? "hub";
+    let status: number;
+    let message: string;
+    let code: string | undefined;
+    if (err instanceof DomainError) {
+      status = statusOf[err.kind];
+      message = err.message;
+      code = err.code;
+      // git-lfs batch.md: validation errors are 422.
+      if (style === "lfs" && err.kind === "InvalidArgument") status = 422;
+    } else if (typeof err.statusCode === "number" && err.statusCode >= 400 && err.statusCode < 500) {
+      status = err.statusCode;
+      message = err.message;
+    } else {
+      request.log.error({ err }, "request failed");
+      status = 500;
+      message = "Internal error; the server log has details (request id in X-Request-Id)";
+    }
+    sendError(request, reply, style, status, message, code);
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    sendError(request, reply, "hub", 404, `No route for ${request.method} ${request.url.split("?")[0]}`);
+  });
+}
+
+function sendError(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  style: ErrorStyle,
+  status: number,
+  message: string,
+  code?: string,
+): void {
+  if (reply.sent || reply.raw.headersSent) {
+    reply.raw.destroy();
+    return;
+  }
+  reply.code(status);
+  reply.header("X-Error-Message", headerSafe(message));
+  if (code) reply.header("X-Error-Code", code);
+  if (status === 401) reply.header("WWW-Authenticate", authRealm);
+  if (style === "lfs") {
+    if (status === 401) reply.header("LFS-Authenticate", authRealm);
+    reply.type("application/vnd.git-lfs+json").send(JSON.stringify({ message, request_id: request.id }));
+  } else if (style === "git") {
+    reply.type("text/plain; charset=utf-8").send(`${message}\n`);
+  } else {
+    reply.type("application/json; charset=utf-8").send(JSON.stringify({ error: message }));
+  }
+}
+
+/** Header values must be Latin-1 without control characters; anything else becomes '?'. */
+function headerSafe(s: string): string {
+  return s.slice(0, 1000).replace(/[^\x20-\x7e\xa0-\xff]/g, "?");
+}

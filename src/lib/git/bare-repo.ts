@@ -1,0 +1,68 @@
+import { mkdir, rename, rm } from "node:fs/promises";
+import path from "node:path";
+import { randomBytes } from "node:crypto";
+import { runGit } from "./run-git.js";
+
+/** Server-side settings of every hosted repo. */
+const repoConfig: [string, string][] = [
+  // Check every object a push brings in; a corrupt or malicious pack is refused whole.
+  ["receive.fsckObjects", "true"],
+  // Keep a reflog even in bare repos, so a bad force-push can be recovered by an operator.
+  ["core.logAllRefUpdates", "always"],
+  // Let clients use partial clones (`--filter=blob:none`) to skip history blobs.
+  ["uploadpack.allowFilter", "true"],
+  ["uploadpack.allowAnySHA1InWant", "true"],
+  // No server-side gc during pushes: it would compete with the hub for the CPU.
+  ["receive.autogc", "false"],
+];
+
+export interface InitialFile {
+  path: string;
+  content: string;
+}
+
+export interface Signature {
+  name: string;
+  email: string;
+}
+
+/**
+ * Creates a bare repo at `dir` whose `main` holds one commit with `files`.
+ * The repo is built in a sibling temp folder and renamed into place, so a
+ * crash never leaves a half-made repo at `dir`. Fails if `dir` exists.
+ */
+export async function createBareRepo(
+  dir: string,
+  files: InitialFile[],
+  message: string,
+  author: Signature,
+): Promise<void> {
+  const parent = path.dirname(dir);
+  await mkdir(parent, { recursive: true });
+  const tmp = path.join(parent, `.tmp-${randomBytes(6).toString("hex")}-${path.basename(dir)}`);
+  try {
+    await runGit(["init", "--quiet", "--bare", "--initial-branch=main", tmp]);
+    for (const [key, value] of repoConfig) await runGit(["config", key, value], { cwd: tmp });
+    const entries: string[] = [];
+    for (const f of files) {
+      const oid = (await runGit(["hash-object", "-w", "--stdin"], { cwd: tmp, input: f.content })).trim();
+      entries.push(`100644 blob ${oid}\t${f.path}`);
+    }
+    const tree = (await runGit(["mktree"], { cwd: tmp, input: entries.join("\n") + "\n" })).trim();
+    const env = signatureEnv(author);
+    const commit = (await runGit(["commit-tree", tree, "-m", message], { cwd: tmp, env })).trim();
+    await runGit(["update-ref", "refs/heads/main", commit, ""], { cwd: tmp });
+    await rename(tmp, dir);
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
+  }
+}
+
+function signatureEnv(who: Signature): Record<string, string> {
+  return {
+    GIT_AUTHOR_NAME: who.name,
+    GIT_AUTHOR_EMAIL: who.email,
+    GIT_COMMITTER_NAME: who.name,
+    GIT_COMMITTER_EMAIL: who.email,
+  };
+}
