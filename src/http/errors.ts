@@ -44,6 +44,11 @@ export function registerErrorHandling(app: FastifyInstance): void {
     } else if (typeof err.statusCode === "number" && err.statusCode >= 400 && err.statusCode < 500) {
       status = err.statusCode;
       message = err.message;
+    } else if (request.raw.destroyed || (err as NodeJS.ErrnoException).code === "ECONNRESET") {
+      // The client went away mid-request (an aborted upload): nothing to answer, nothing wrong here.
+      request.log.info({ err: err.message }, "client closed the connection");
+      status = 499;
+      message = "client closed the connection";
     } else {
       request.log.error({ err }, "request failed");
       status = 500;

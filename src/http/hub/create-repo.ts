@@ -3,6 +3,7 @@ import { checkRepoType } from "../../lib/repo-names.js";
 import type { Services } from "../../services/index.js";
 import { RepoService } from "../../services/repos.js";
 import { baseUrlOf } from "../request-context.js";
+import { splitRepoName } from "./repo-id.js";
 
 /** `POST /api/repos/create` body as huggingface_hub (0.x and 1.x) and @huggingface/hub send it. */
 interface ApiCreateRepoRequest {
@@ -31,10 +32,7 @@ const schema = {
 export function registerCreateRepo(app: FastifyInstance, services: Services, publicUrl: string): void {
   app.post("/api/repos/create", { schema }, async (request) => {
     const body = request.body as ApiCreateRepoRequest;
-    // Older clients send the full id as `name`.
-    const [namespace, name] = body.name.includes("/") && !body.organization
-      ? body.name.split("/", 2)
-      : [body.organization ?? undefined, body.name];
+    const { namespace, name } = splitRepoName(body.name, body.organization);
     const repo = await services.repos.create(request.principal, {
       type: checkRepoType(body.type),
       namespace,

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import { checkRepoType } from "../../lib/repo-names.js";
 import type { Services } from "../../services/index.js";
+import { splitRepoName } from "./repo-id.js";
 
 interface ApiDeleteRepoRequest {
   name: string;
@@ -24,10 +25,9 @@ const schema = {
 export function registerDeleteRepo(app: FastifyInstance, services: Services): void {
   app.delete("/api/repos/delete", { schema }, async (request, reply) => {
     const body = request.body as ApiDeleteRepoRequest;
-    const [namespace = "", name = ""] = body.name.includes("/") && !body.organization
-      ? body.name.split("/", 2)
-      : [body.organization ?? (request.principal.kind === "user" ? request.principal.name : ""), body.name];
-    await services.repos.delete(request.principal, { type: checkRepoType(body.type), namespace, name });
+    const { namespace, name } = splitRepoName(body.name, body.organization);
+    const owner = namespace ?? (request.principal.kind === "user" ? request.principal.name : "");
+    await services.repos.delete(request.principal, { type: checkRepoType(body.type), namespace: owner, name });
     return reply.code(200).send();
   });
 }
