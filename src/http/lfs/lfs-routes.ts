@@ -46,7 +46,8 @@ export function registerLfsRoutes(
     return reply.code(200).type(lfsJson).send("{}");
   });
 
-  app.get(`${base}/objects/:oid`, { config }, async (request, reply) => {
+  // HEAD is routed explicitly: Fastify's automatic HEAD would read the whole object and report no length.
+  app.route({ method: ["GET", "HEAD"], url: `${base}/objects/:oid`, config, handler: async (request, reply) => {
     const oid = (request.params as { oid: string }).oid;
     const object = await services.lfs.download(request.principal, repoRefOf(type, request.params), oid, request.query as SignedQuery);
     reply.header("Accept-Ranges", "bytes").header("ETag", `"${oid}"`).type("application/octet-stream");
@@ -64,7 +65,7 @@ export function registerLfsRoutes(
       reply.header("Content-Length", object.size);
     }
     return reply.send(await object.open(range));
-  });
+  } });
 
   app.post(`${base}/verify`, { config }, async (request, reply) => {
     await services.lfs.verify(repoRefOf(type, request.params), request.query as SignedQuery, request.body);
