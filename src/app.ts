@@ -5,6 +5,7 @@ import Fastify, { type FastifyInstance } from "fastify";
 import type { Config } from "./config/registry.js";
 import { type Db, openDb } from "./db/connect.js";
 import { registerAuth } from "./http/auth.js";
+import { registerCors } from "./http/cors.js";
 import { registerErrorHandling } from "./http/errors.js";
 import { registerRoutes } from "./http/routes.js";
 import { loadOrCreateSecret } from "./lib/secret-file.js";
@@ -43,6 +44,7 @@ export async function buildHub(config: Config): Promise<Hub> {
     app.addHook("onRequest", async (request, reply) => {
       reply.header("X-Request-Id", request.id);
     });
+    registerCors(app);
     registerErrorHandling(app);
     registerAuth(app, services.accounts);
     await registerRoutes(app, { config, db, services });
@@ -56,6 +58,7 @@ export async function buildHub(config: Config): Promise<Hub> {
         if (closed) return;
         closed = true;
         await app.close();
+        services.close();
         await db.close();
       },
     };

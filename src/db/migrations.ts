@@ -60,6 +60,29 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.createIndex("repo_lfs_objects_oid").on("repo_lfs_objects").column("oid").execute();
       },
     },
+    "0002_repo_metadata": {
+      async up(db: Kysely<any>) {
+        // What the Hub reports about a repo, indexed from its default branch on every change.
+        const columns: [string, "text" | "integer", unknown][] = [
+          ["gated", "text", "false"],
+          ["downloads", "integer", 0],
+          ["likes", "integer", 0],
+          ["sha", "text", ""],
+          ["card_data", "text", "{}"],
+          ["tags", "text", "[]"],
+          ["pipeline_tag", "text", null],
+          ["library_name", "text", null],
+          ["card_error", "text", null],
+        ];
+        for (const [name, type, dflt] of columns) {
+          await db.schema
+            .alterTable("repos")
+            .addColumn(name, type, (c) => (dflt === null ? c : c.notNull().defaultTo(dflt)))
+            .execute();
+        }
+        await db.schema.createIndex("repos_type_updated").on("repos").columns(["type", "updated_at"]).execute();
+      },
+    },
   };
 }
 

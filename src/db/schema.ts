@@ -41,6 +41,20 @@ export interface ReposTable {
   private: number;
   created_at: string;
   updated_at: string;
+  /** "false", "auto" or "manual". */
+  gated: Generated<string>;
+  downloads: Generated<number>;
+  likes: Generated<number>;
+  /** Head commit of the default branch when last indexed. */
+  sha: Generated<string>;
+  /** The README's YAML front matter, as JSON. */
+  card_data: Generated<string>;
+  /** JSON array of the repo's tags (from the card and its files). */
+  tags: Generated<string>;
+  pipeline_tag: string | null;
+  library_name: string | null;
+  /** Why the card could not be read, when it could not. */
+  card_error: string | null;
 }
 
 export interface LfsObjectsTable {

@@ -1,8 +1,7 @@
 import type { ChildProcess } from "node:child_process";
-import type { Db } from "../db/connect.js";
-import { touchRepo } from "../db/queries/repos.js";
 import { type GitService, spawnGitService } from "../lib/git/smart-http.js";
 import type { Principal } from "./principal.js";
+import type { RepoIndexer } from "./repo-index.js";
 import type { Repo, RepoRef, RepoService } from "./repos.js";
 
 /**
@@ -14,8 +13,8 @@ import type { Repo, RepoRef, RepoService } from "./repos.js";
  */
 export class GitTransportService {
   constructor(
-    private readonly db: Db,
     private readonly repos: RepoService,
+    private readonly indexer: RepoIndexer,
   ) {}
 
   async open(
@@ -28,8 +27,8 @@ export class GitTransportService {
     return { repo, child: spawnGitService(service, repo.dir, opts) };
   }
 
-  /** Records that a push finished (the repo's last-modified time). */
+  /** Re-indexes the repo after a push (head sha, card metadata, last-modified time). */
   async pushed(repo: Repo): Promise<void> {
-    await touchRepo(this.db, repo.row.id);
+    await this.indexer.refresh(repo);
   }
 }

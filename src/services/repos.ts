@@ -10,6 +10,8 @@ import { createBareRepo } from "../lib/git/bare-repo.js";
 import { checkName, type RepoType, repoUrlPrefix } from "../lib/repo-names.js";
 import { canRead, canWrite, notVisible, writeDenied } from "./access.js";
 import type { Principal } from "./principal.js";
+import type { CatFilePool } from "../lib/git/cat-file.js";
+import type { RepoIndexer } from "./repo-index.js";
 
 /** A repo as the services hand it around: its row, its id and its folder. */
 export interface Repo {
@@ -32,6 +34,8 @@ export class RepoService {
     private readonly db: Db,
     private readonly reposDir: string,
     private readonly tmpDir: string,
+    private readonly catFiles: CatFilePool,
+    private readonly indexer: RepoIndexer,
   ) {}
 
   /** Folder of a repo: `<data>/repos/<type>s/<namespace>/<name>.git` (names already validated). */
@@ -68,13 +72,16 @@ export class RepoService {
       await deleteRepoRow(this.db, row.id);
       throw err;
     }
-    return this.toRepo(row);
+    const repo = this.toRepo(row);
+    await this.indexer.refresh(repo);
+    return repo;
   }
 
   /** Deletes a repo the caller may write; its folder is moved aside first, then removed. */
   async delete(p: Principal, ref: RepoRef): Promise<void> {
     const repo = await this.findWritable(p, ref);
     const trash = path.join(this.tmpDir, `deleted-${randomBytes(6).toString("hex")}`);
+    this.catFiles.forget(repo.dir);
     await rename(repo.dir, trash).catch((err: NodeJS.ErrnoException) => {
       if (err.code !== "ENOENT") throw err;
     });

@@ -36,6 +36,28 @@ export async function deleteRepoRow(db: Db, id: number): Promise<void> {
   });
 }
 
-export async function touchRepo(db: Db, id: number): Promise<void> {
-  await db.kysely.updateTable("repos").set({ updated_at: new Date().toISOString() }).where("id", "=", id).execute();
+export interface RepoMetadata {
+  sha: string;
+  cardData: Record<string, unknown>;
+  tags: string[];
+  pipelineTag: string | null;
+  libraryName: string | null;
+  cardError: string | null;
+}
+
+/** Stores what indexing the default branch found, and marks the repo modified. */
+export async function updateRepoMetadata(db: Db, id: number, m: RepoMetadata): Promise<void> {
+  await db.kysely
+    .updateTable("repos")
+    .set({
+      sha: m.sha,
+      card_data: JSON.stringify(m.cardData),
+      tags: JSON.stringify(m.tags),
+      pipeline_tag: m.pipelineTag,
+      library_name: m.libraryName,
+      card_error: m.cardError,
+      updated_at: new Date().toISOString(),
+    })
+    .where("id", "=", id)
+    .execute();
 }

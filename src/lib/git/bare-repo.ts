@@ -2,6 +2,7 @@ import { mkdir, rename, rm } from "node:fs/promises";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
 import { runGit } from "./run-git.js";
+import { commitTree } from "./temp-index.js";
 
 /** Server-side settings of every hosted repo. */
 const repoConfig: [string, string][] = [
@@ -49,20 +50,10 @@ export async function createBareRepo(
       entries.push(`100644 blob ${oid}\t${f.path}`);
     }
     const tree = (await runGit(["mktree"], { cwd: tmp, input: entries.join("\n") + "\n" })).trim();
-    const env = signatureEnv(author);
-    const commit = (await runGit(["commit-tree", tree, "-m", message], { cwd: tmp, env })).trim();
+    const commit = await commitTree(tmp, tree, [], message, author);
     await runGit(["update-ref", "refs/heads/main", commit, ""], { cwd: tmp });
     await rename(tmp, dir);
   } finally {
     await rm(tmp, { recursive: true, force: true });
   }
-}
-
-function signatureEnv(who: Signature): Record<string, string> {
-  return {
-    GIT_AUTHOR_NAME: who.name,
-    GIT_AUTHOR_EMAIL: who.email,
-    GIT_COMMITTER_NAME: who.name,
-    GIT_COMMITTER_EMAIL: who.email,
-  };
 }
