@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { authUrl, GitCli } from "./support/git-cli.js";
@@ -11,19 +10,16 @@ const rejected = /non-fast-forward|fetch first|failed to lock|cannot lock ref|re
 describe("concurrent pushes", () => {
   let hub: TestHub;
   let git: GitCli;
-  let work: string;
   let token: string;
 
   before(async () => {
     hub = await startHub();
     git = await GitCli.create();
-    work = await mkdtemp(path.join(tmpdir(), "modelport-concurrent-"));
     token = await hub.user("alice");
   });
   after(async () => {
     await hub.close();
-    await rm(work, { recursive: true, force: true });
-    await rm(git.home, { recursive: true, force: true });
+    await git.dispose();
   });
 
   test("20 concurrent pushes of different commits to one branch each land or are refused, and none is lost", async () => {
@@ -32,8 +28,8 @@ describe("concurrent pushes", () => {
     // 1. Twenty working copies, each with its own commit on top of the same main.
     const clones = await Promise.all(
       Array.from({ length: 20 }, async (_, i) => {
-        const dir = path.join(work, `clone-${i}`);
-        await git.run(["clone", "--quiet", url, dir], work);
+        const dir = path.join(git.work, `clone-${i}`);
+        await git.run(["clone", "--quiet", url, dir], git.work);
         await writeFile(path.join(dir, `file-${i}.txt`), `writer ${i}\n`);
         await git.run(["add", "."], dir);
         await git.run(["commit", "--quiet", "-m", `writer ${i}`], dir);
@@ -57,8 +53,8 @@ describe("concurrent pushes", () => {
     for (const o of outcomes.filter((o) => !o.landed)) assert.match(o.stderr, rejected, `writer ${o.i}`);
 
     // 3. Every push reported as landed is in the history of main: none lost silently.
-    const check = path.join(work, "check");
-    await git.run(["clone", "--quiet", url, check], work);
+    const check = path.join(git.work, "check");
+    await git.run(["clone", "--quiet", url, check], git.work);
     const history = new Set((await git.run(["rev-list", "HEAD"], check)).stdout.trim().split("\n"));
     for (const o of landed) assert.ok(history.has(o.sha), `writer ${o.i}'s landed commit is on main`);
 
@@ -83,10 +79,10 @@ describe("concurrent pushes", () => {
   test("an --atomic push of two refs where one is refused updates neither", async () => {
     const repoId = await createRepo(hub, token, "atomic");
     const url = authUrl(hub.url, repoId, token);
-    const a = path.join(work, "atomic-a");
-    const b = path.join(work, "atomic-b");
-    await git.run(["clone", "--quiet", url, a], work);
-    await git.run(["clone", "--quiet", url, b], work);
+    const a = path.join(git.work, "atomic-a");
+    const b = path.join(git.work, "atomic-b");
+    await git.run(["clone", "--quiet", url, a], git.work);
+    await git.run(["clone", "--quiet", url, b], git.work);
     // `a` moves main on the server; `b` then pushes a new branch plus a stale main.
     await writeFile(path.join(a, "a.txt"), "a\n");
     await git.run(["add", "."], a);
@@ -97,7 +93,7 @@ describe("concurrent pushes", () => {
     await git.run(["commit", "--quiet", "-m", "b"], b);
     await git.run(["branch", "feature"], b);
     await assert.rejects(git.run(["push", "--atomic", "origin", "main", "feature"], b), rejected);
-    const refs = (await git.run(["ls-remote", url], work)).stdout;
+    const refs = (await git.run(["ls-remote", url], git.work)).stdout;
     assert.doesNotMatch(refs, /refs\/heads\/feature/);
   });
 });

@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdtemp, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { authUrl, GitCli } from "./support/git-cli.js";
@@ -16,7 +15,6 @@ async function fingerprint(res: Response): Promise<string> {
 describe("who may clone and push", () => {
   let hub: TestHub;
   let git: GitCli;
-  let work: string;
   let owner: string;
   let ownerRead: string;
   let stranger: string;
@@ -26,7 +24,6 @@ describe("who may clone and push", () => {
   before(async () => {
     hub = await startHub();
     git = await GitCli.create();
-    work = await mkdtemp(path.join(tmpdir(), "modelport-access-"));
     owner = await hub.user("owner");
     ownerRead = await hub.token("owner", "read");
     stranger = await hub.user("stranger");
@@ -35,20 +32,19 @@ describe("who may clone and push", () => {
   });
   after(async () => {
     await hub.close();
-    await rm(work, { recursive: true, force: true });
-    await rm(git.home, { recursive: true, force: true });
+    await git.dispose();
   });
 
   async function headOf(repoId: string): Promise<string> {
-    const dir = await mkdtemp(path.join(work, "head-"));
-    await git.run(["clone", "--quiet", authUrl(hub.url, repoId, owner), dir], work);
+    const dir = await mkdtemp(path.join(git.work, "head-"));
+    await git.run(["clone", "--quiet", authUrl(hub.url, repoId, owner), dir], git.work);
     return (await git.run(["rev-parse", "HEAD"], dir)).stdout.trim();
   }
 
   /** Clones with the owner's token, commits a file, then pushes with `pushToken`. */
   async function tryPush(repoId: string, pushToken: string | undefined): Promise<string> {
-    const dir = await mkdtemp(path.join(work, "push-"));
-    await git.run(["clone", "--quiet", authUrl(hub.url, repoId, owner), dir], work);
+    const dir = await mkdtemp(path.join(git.work, "push-"));
+    await git.run(["clone", "--quiet", authUrl(hub.url, repoId, owner), dir], git.work);
     await writeFile(path.join(dir, "notes.txt"), `change ${Math.random()}\n`);
     await git.run(["add", "."], dir);
     await git.run(["commit", "-m", "change"], dir);
@@ -97,8 +93,8 @@ describe("who may clone and push", () => {
   });
 
   test("a private repo cannot be cloned anonymously, and git hears exactly what a missing repo answers", async () => {
-    const dir = path.join(work, "anon-private");
-    await assert.rejects(git.run(["clone", `${hub.url}/${privateId}`, dir], work), /Authentication failed|could not read Username|401/);
+    const dir = path.join(git.work, "anon-private");
+    await assert.rejects(git.run(["clone", `${hub.url}/${privateId}`, dir], git.work), /Authentication failed|could not read Username|401/);
     for (const suffix of ["/info/refs?service=git-upload-pack", ".git/info/refs?service=git-upload-pack"]) {
       const priv = await fingerprint(await fetch(`${hub.url}/${privateId}${suffix}`));
       const missing = await fingerprint(await fetch(`${hub.url}/owner/no-such-model${suffix}`));
@@ -125,8 +121,8 @@ describe("who may clone and push", () => {
   });
 
   test("the owner clones the private repo with a token", async () => {
-    const dir = path.join(work, "owner-private");
-    await git.run(["clone", authUrl(hub.url, privateId, ownerRead), dir], work);
+    const dir = path.join(git.work, "owner-private");
+    await git.run(["clone", authUrl(hub.url, privateId, ownerRead), dir], git.work);
   });
 
   test("the LFS batch API challenges anonymous uploads and refuses read tokens", async () => {

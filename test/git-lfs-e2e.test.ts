@@ -1,8 +1,7 @@
 import assert from "node:assert/strict";
 import { createHash, randomBytes } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { mkdir, mkdtemp, open, readFile, readdir, rm, stat, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir, open, readFile, readdir, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { authUrl, GitCli } from "./support/git-cli.js";
@@ -39,26 +38,23 @@ async function listFiles(dir: string, prefix = ""): Promise<string[]> {
 describe("git + git-lfs round trip", () => {
   let hub: TestHub;
   let git: GitCli;
-  let work: string;
   let token: string;
 
   before(async () => {
     hub = await startHub();
     git = await GitCli.create();
-    work = await mkdtemp(path.join(tmpdir(), "modelport-e2e-"));
     token = await hub.user("alice");
   });
   after(async () => {
     await hub.close();
-    await rm(work, { recursive: true, force: true });
-    await rm(git.home, { recursive: true, force: true });
+    await git.dispose();
   });
 
   test("a 100 MB safetensors file and small files pushed with git come back byte for byte in an anonymous clone", async () => {
     // 1. Create the repo through the API; it starts with a commit holding .gitattributes.
     const repoId = await createRepo(hub, token, "big-model");
-    const first = path.join(work, "first");
-    await git.run(["clone", authUrl(hub.url, repoId, token), first], work);
+    const first = path.join(git.work, "first");
+    await git.run(["clone", authUrl(hub.url, repoId, token), first], git.work);
     const attributes = await readFile(path.join(first, ".gitattributes"), "utf8");
     assert.match(attributes, /^\*\.safetensors filter=lfs diff=lfs merge=lfs -text$/m);
 
@@ -85,8 +81,8 @@ describe("git + git-lfs round trip", () => {
     assert.equal(stored.size, 100 * 1024 * 1024);
 
     // 5. Clone anew, anonymously, and compare every file byte for byte.
-    const second = path.join(work, "second");
-    await git.run(["clone", `${hub.url}/${repoId}`, second], work);
+    const second = path.join(git.work, "second");
+    await git.run(["clone", `${hub.url}/${repoId}`, second], git.work);
     const files = await listFiles(first);
     assert.deepEqual(await listFiles(second), files);
     for (const f of files) {
@@ -101,14 +97,14 @@ describe("git + git-lfs round trip", () => {
   test("dataset and space repos clone and push under /datasets/ and /spaces/, with or without .git", async () => {
     for (const type of ["dataset", "space"] as const) {
       const repoId = await createRepo(hub, token, `${type}-repo`, { type });
-      const dir = path.join(work, `${type}-clone`);
-      await git.run(["clone", authUrl(hub.url, `${type}s/${repoId}.git`, token), dir], work);
+      const dir = path.join(git.work, `${type}-clone`);
+      await git.run(["clone", authUrl(hub.url, `${type}s/${repoId}.git`, token), dir], git.work);
       await writeFile(path.join(dir, "data.parquet"), randomBytes(4096));
       await git.run(["add", "."], dir);
       await git.run(["commit", "-m", "data"], dir);
       await git.run(["push"], dir);
-      const again = path.join(work, `${type}-again`);
-      await git.run(["clone", `${hub.url}/${type}s/${repoId}`, again], work);
+      const again = path.join(git.work, `${type}-again`);
+      await git.run(["clone", `${hub.url}/${type}s/${repoId}`, again], git.work);
       assert.deepEqual(await readFile(path.join(again, "data.parquet")), await readFile(path.join(dir, "data.parquet")));
     }
   });

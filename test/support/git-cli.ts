@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { mkdtemp, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -12,14 +12,25 @@ const exec = promisify(execFile);
  * helper and no prompts, so a refused request fails instead of waiting.
  */
 export class GitCli {
-  private constructor(readonly home: string) {}
+  /** A scratch folder for clones, removed by `dispose()` with the home folder. */
+  readonly work: string;
+
+  private constructor(readonly home: string) {
+    this.work = path.join(home, "work");
+  }
 
   static async create(): Promise<GitCli> {
     const home = await mkdtemp(path.join(tmpdir(), "modelport-git-home-"));
     await writeFile(path.join(home, ".gitconfig"), "[user]\n\tname = Test User\n\temail = test@example.com\n[init]\n\tdefaultBranch = main\n");
     const cli = new GitCli(home);
+    await mkdir(cli.work);
     await cli.run(["lfs", "install", "--skip-repo"], home);
     return cli;
+  }
+
+  /** Removes the home folder and every clone in `work`. */
+  async dispose(): Promise<void> {
+    await rm(this.home, { recursive: true, force: true });
   }
 
   /** Runs git; resolves with stdout and stderr, rejects with both on a non-zero exit. */

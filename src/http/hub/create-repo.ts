@@ -3,13 +3,10 @@ import { checkRepoType } from "../../lib/repo-names.js";
 import type { Services } from "../../services/index.js";
 import { RepoService } from "../../services/repos.js";
 import { baseUrlOf } from "../request-context.js";
-import { splitRepoName } from "./repo-id.js";
+import { type ApiRepoName, repoNameProperties, splitRepoName } from "./repo-id.js";
 
 /** `POST /api/repos/create` body as huggingface_hub (0.x and 1.x) and @huggingface/hub send it. */
-interface ApiCreateRepoRequest {
-  name: string;
-  organization?: string | null;
-  type?: string | null;
+interface ApiCreateRepoRequest extends ApiRepoName {
   private?: boolean | null;
   visibility?: "public" | "private" | "protected" | null;
 }
@@ -19,9 +16,7 @@ const schema = {
     type: "object",
     required: ["name"],
     properties: {
-      name: { type: "string", maxLength: 300 },
-      organization: { type: ["string", "null"], maxLength: 200 },
-      type: { type: ["string", "null"] },
+      ...repoNameProperties,
       private: { type: ["boolean", "null"] },
       visibility: { type: ["string", "null"], enum: ["public", "private", "protected", null] },
     },

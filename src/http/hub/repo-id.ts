@@ -1,3 +1,17 @@
+/** The `name`/`organization`/`type` trio that names a repo in create, delete and move bodies. */
+export interface ApiRepoName {
+  name: string;
+  organization?: string | null;
+  type?: string | null;
+}
+
+/** JSON-schema properties of that trio, shared by the routes that take it. */
+export const repoNameProperties = {
+  name: { type: "string", maxLength: 300 },
+  organization: { type: ["string", "null"], maxLength: 200 },
+  type: { type: ["string", "null"] },
+} as const;
+
 /**
  * Splits the `name`/`organization` pair of repo create/delete bodies. Older
  * clients send the whole id as `name` ("ns/name"); only the first `/`
