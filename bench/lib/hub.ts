@@ -22,10 +22,10 @@ export interface LfsAction {
  * Starts `modelport serve` as its own process (its RSS is what we watch) on a
  * free loopback port, with a fresh data folder and a benchmark user.
  */
-export async function startHub(dataDir: string, logFile: string): Promise<BenchHub> {
+export async function startHub(dataDir: string, logFile: string, signal: AbortSignal): Promise<BenchHub> {
   const env = hubEnv();
-  await runCommand(process.execPath, [cli, "user", "create", "bench", "--data", dataDir], { env });
-  const token = lastLine(await runCommand(process.execPath, [cli, "token", "create", "bench", "--role", "write", "--data", dataDir], { env }));
+  await runCommand(process.execPath, [cli, "user", "create", "bench", "--data", dataDir], { env, signal });
+  const token = lastLine(await runCommand(process.execPath, [cli, "token", "create", "bench", "--role", "write", "--data", dataDir], { env, signal }));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   // Warnings only: per-request info logs would add noise to the log, not to the measurement.
@@ -33,7 +33,7 @@ export async function startHub(dataDir: string, logFile: string): Promise<BenchH
     logFile,
     env,
   });
-  await waitUntilServing(server, "hub", `${url}/health`);
+  await waitUntilServing(server, "hub", `${url}/health`, signal);
   return { ...server, url, token };
 }
 

@@ -8,6 +8,8 @@ import { setTimeout as sleep } from "node:timers/promises";
 /** A server the benchmark started and must stop. */
 export interface Server {
   pid: number;
+  /** False once the process has exited. */
+  running(): boolean;
   /** Output of the process, for error messages when it misbehaves. */
   logTail(): Promise<string>;
   /** SIGTERM, then SIGKILL if it has not exited after a grace period. */
@@ -29,12 +31,18 @@ export function startServer(label: string, command: string, args: string[], opts
   if (child.pid === undefined) throw new Error(`${label}: could not start ${command}`);
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   child.once("error", () => {});
+  // Last resort when this process exits without cleaning up: children would otherwise outlive it.
+  const killOnExit = () => child.kill("SIGKILL");
+  process.once("exit", killOnExit);
+  void exited.then(() => process.off("exit", killOnExit));
   const pid = child.pid;
+  const running = () => child.exitCode === null && child.signalCode === null;
   return {
     pid,
+    running,
     logTail: async () => (await readFile(opts.logFile, "utf8").catch(() => "")).split("\n").slice(-20).join("\n"),
     async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
+      if (!running()) return;
       child.kill("SIGTERM");
       const timedOut = await Promise.race([exited.then(() => false), sleep(5000).then(() => true)]);
       if (timedOut) {
@@ -55,14 +63,25 @@ export async function freePort(): Promise<number> {
   return address.port;
 }
 
-/** Polls `url` until it answers 200, so no measurement includes a server's start-up. */
-export async function waitUntilServing(server: Server, label: string, url: string, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await answers200(url)) return;
-    await sleep(100);
+/**
+ * Polls `url` until it answers 200, so no measurement includes a server's
+ * start-up. A server that does not come up is stopped here, as the caller
+ * never gets hold of it to clean up.
+ */
+export async function waitUntilServing(server: Server, label: string, url: string, signal: AbortSignal, timeoutMs = 30_000): Promise<void> {
+  try {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      signal.throwIfAborted();
+      if (await answers200(url)) return;
+      if (!server.running()) throw new Error(`${label} exited while starting; its log ends:\n${await server.logTail()}`);
+      await sleep(100);
+    }
+    throw new Error(`${label} did not answer ${url} within ${timeoutMs / 1000}s; its log ends:\n${await server.logTail()}`);
+  } catch (err) {
+    await server.stop();
+    throw err;
   }
-  throw new Error(`${label} did not answer ${url} within ${timeoutMs / 1000}s; its log ends:\n${await server.logTail()}`);
 }
 
 function answers200(url: string): Promise<boolean> {
@@ -76,10 +95,10 @@ function answers200(url: string): Promise<boolean> {
   });
 }
 
-/** Runs a short command to completion; rejects with its output when it fails. */
-export function runCommand(command: string, args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<string> {
+/** Runs a short command to completion (killed when `signal` aborts); rejects with its output when it fails. */
+export function runCommand(command: string, args: string[], opts: { signal: AbortSignal; env?: NodeJS.ProcessEnv; cwd?: string }): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(command, args, { cwd: opts.cwd, env: opts.env ?? process.env, signal: opts.signal, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     child.stdout.setEncoding("utf8").on("data", (s: string) => (stdout += s));

@@ -1,4 +1,4 @@
-import { createHash, randomFill } from "node:crypto";
+import { randomFill } from "node:crypto";
 import { open } from "node:fs/promises";
 import { promisify } from "node:util";
 
@@ -6,18 +6,17 @@ const fill = promisify(randomFill);
 const chunkSize = 4 << 20;
 
 /**
- * Writes `size` random bytes to `file` and returns their sha256 (the LFS oid).
- * Random bytes keep any compression or deduplication on the way from helping.
+ * Writes `size` random bytes to `file`. Random bytes keep any compression or
+ * deduplication on the way from helping.
  */
-export async function writeRandomFile(file: string, size: number): Promise<string> {
-  const hash = createHash("sha256");
+export async function writeRandomFile(file: string, size: number, signal: AbortSignal): Promise<void> {
   const buf = Buffer.allocUnsafe(chunkSize);
   const fh = await open(file, "w");
   try {
     for (let written = 0; written < size; ) {
+      signal.throwIfAborted();
       const chunk = buf.subarray(0, Math.min(chunkSize, size - written));
       await fill(chunk);
-      hash.update(chunk);
       const { bytesWritten } = await fh.write(chunk);
       if (bytesWritten !== chunk.length) throw new Error(`short write to ${file} (disk full?)`);
       written += chunk.length;
@@ -25,5 +24,21 @@ export async function writeRandomFile(file: string, size: number): Promise<strin
   } finally {
     await fh.close();
   }
-  return hash.digest("hex");
+}
+
+/**
+ * Overwrites the first 8 bytes with `run`, making the file a new LFS object
+ * (a new oid) at the cost of one page, so every upload run stores an object
+ * the hub has never seen, as real uploads do, and no "already have it"
+ * shortcut can flatter the figures.
+ */
+export async function stampRun(file: string, run: number): Promise<void> {
+  const fh = await open(file, "r+");
+  try {
+    const stamp = Buffer.alloc(8);
+    stamp.writeBigUInt64BE(BigInt(run));
+    await fh.write(stamp, 0, stamp.length, 0);
+  } finally {
+    await fh.close();
+  }
 }
