@@ -6,7 +6,7 @@ import type { Config } from "./config/registry.js";
 import { type Db, openDb } from "./db/connect.js";
 import { registerAuth } from "./http/auth.js";
 import { registerCors } from "./http/cors.js";
-import { registerErrorHandling } from "./http/errors.js";
+import { frameworkErrors, registerErrorHandling } from "./http/errors.js";
 import { registerRoutes } from "./http/routes.js";
 import { loadOrCreateSecret } from "./lib/secret-file.js";
 import { UrlSigner } from "./lib/secrets.js";
@@ -34,16 +34,20 @@ export async function buildHub(config: Config): Promise<Hub> {
     const secret = config.secret || (await loadOrCreateSecret(path.join(dataDir, "secret")));
     const blobStore = await FsBlobStore.create(path.join(dataDir, "lfs"), tmpDir);
     const services = createServices({ config: { ...config, dataDir }, db, blobStore, signer: new UrlSigner(secret) });
+    // A repo rename cut short by a crash is finished (or undone) before any request can see it.
+    await services.repoSettings.finishInterruptedMoves();
 
     const app = Fastify({
       logger: { level: config.logLevel },
       genReqId: () => randomUUID(),
       trustProxy: config.publicUrl !== "",
       return503OnClosing: true,
+      frameworkErrors,
     });
     app.addHook("onRequest", async (request, reply) => {
       reply.header("X-Request-Id", request.id);
     });
+    services.inference.useLog(app.log.child({ component: "inference" }));
     registerCors(app);
     registerErrorHandling(app);
     registerAuth(app, services.accounts);
@@ -58,6 +62,7 @@ export async function buildHub(config: Config): Promise<Hub> {
         if (closed) return;
         closed = true;
         await app.close();
+        await services.inference.dispose();
         services.close();
         await db.close();
       },

@@ -10,6 +10,8 @@ export interface Database {
   repos: ReposTable;
   lfs_objects: LfsObjectsTable;
   repo_lfs_objects: RepoLfsObjectsTable;
+  repo_tags: RepoTagsTable;
+  repo_moves: RepoMovesTable;
 }
 
 export interface UsersTable {
@@ -67,5 +69,21 @@ export interface LfsObjectsTable {
 export interface RepoLfsObjectsTable {
   repo_id: number;
   oid: string;
+  created_at: string;
+}
+
+/** The terms a listing's `filter=` matches, one row per repo and term (`lib/search-terms.ts`). */
+export interface RepoTagsTable {
+  repo_id: number;
+  tag: string;
+}
+
+/** A repo rename in progress: the row's name and its folder are put back in step at start-up. */
+export interface RepoMovesTable {
+  repo_id: number;
+  from_namespace: string;
+  from_name: string;
+  to_namespace: string;
+  to_name: string;
   created_at: string;
 }

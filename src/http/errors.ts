@@ -1,12 +1,14 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { DomainError, type ErrorKind } from "../lib/domain-error.js";
+import { DetailedError } from "../lib/error-details.js";
 
 /**
  * How a route's clients expect errors: the Hub's JSON with `X-Error-*`
- * headers, git's plain text with a Basic challenge, or git-lfs JSON with an
- * `LFS-Authenticate` challenge. A route picks one with `config.errorStyle`.
+ * headers, git's plain text with a Basic challenge, git-lfs JSON with an
+ * `LFS-Authenticate` challenge, or OpenAI's `{"error": {message, type, param,
+ * code}}` envelope. A route picks one with `config.errorStyle`.
  */
-export type ErrorStyle = "hub" | "git" | "lfs";
+export type ErrorStyle = "hub" | "git" | "lfs" | "openai";
 
 declare module "fastify" {
   interface FastifyContextConfig {
@@ -23,6 +25,7 @@ const statusOf: Record<ErrorKind, number> = {
   Conflict: 409,
   PreconditionFailed: 412,
   TooLarge: 413,
+  Unprocessable: 422,
   Unavailable: 503,
 };
 
@@ -35,10 +38,12 @@ export function registerErrorHandling(app: FastifyInstance): void {
     let status: number;
     let message: string;
     let code: string | undefined;
+    let details: DetailedError["details"] = {};
     if (err instanceof DomainError) {
       status = statusOf[err.kind];
       message = err.message;
       code = err.code;
+      if (err instanceof DetailedError) details = err.details;
       // git-lfs batch.md: validation errors are 422.
       if (style === "lfs" && err.kind === "InvalidArgument") status = 422;
     } else if (typeof err.statusCode === "number" && err.statusCode >= 400 && err.statusCode < 500) {
@@ -54,12 +59,22 @@ export function registerErrorHandling(app: FastifyInstance): void {
       status = 500;
       message = "Internal error; the server log has details (request id in X-Request-Id)";
     }
-    sendError(request, reply, style, status, message, code);
+    sendError(request, reply, style, status, message, code, details);
   });
 
   app.setNotFoundHandler((request, reply) => {
-    sendError(request, reply, "hub", 404, `No route for ${request.method} ${request.url.split("?")[0]}`);
+    const style = request.url.startsWith("/v1/") ? "openai" : "hub";
+    sendError(request, reply, style, 404, `No route for ${request.method} ${request.url.split("?")[0]}`);
   });
+}
+
+/**
+ * Errors Fastify raises before a route runs (a malformed percent-encoding in the
+ * URL, …) get the same answer shape and headers as every other error.
+ */
+export function frameworkErrors(err: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  reply.header("X-Request-Id", request.id);
+  sendError(request, reply, "hub", err.statusCode && err.statusCode < 500 ? err.statusCode : 400, err.message);
 }
 
 function sendError(
@@ -69,6 +84,7 @@ function sendError(
   status: number,
   message: string,
   code?: string,
+  details: DetailedError["details"] = {},
 ): void {
   if (reply.sent || reply.raw.headersSent) {
     reply.raw.destroy();
@@ -78,7 +94,10 @@ function sendError(
   reply.header("X-Error-Message", headerSafe(message));
   if (code) reply.header("X-Error-Code", code);
   if (status === 401) reply.header("WWW-Authenticate", authRealm);
-  if (style === "lfs") {
+  if (details.retryAfterSeconds !== undefined) reply.header("Retry-After", String(Math.ceil(details.retryAfterSeconds)));
+  if (style === "openai") {
+    reply.type("application/json; charset=utf-8").send(JSON.stringify(openAiError(status, message, code, details)));
+  } else if (style === "lfs") {
     if (status === 401) reply.header("LFS-Authenticate", authRealm);
     reply.type("application/vnd.git-lfs+json").send(JSON.stringify({ message, request_id: request.id }));
   } else if (style === "git") {
@@ -86,6 +105,21 @@ function sendError(
   } else {
     reply.type("application/json; charset=utf-8").send(JSON.stringify({ error: message }));
   }
+}
+
+/**
+ * OpenAI's error envelope (what the official clients turn into typed
+ * exceptions): `type` from the status, `param` and `code` when known.
+ */
+export function openAiError(status: number, message: string, hubCode?: string, details: DetailedError["details"] = {}) {
+  const type =
+    status === 401 ? "authentication_error"
+    : status === 403 ? "permission_error"
+    : status === 429 ? "rate_limit_error"
+    : status >= 500 ? "server_error"
+    : "invalid_request_error";
+  const code = details.apiCode ?? (status === 401 ? "invalid_api_key" : hubCode ?? null);
+  return { error: { message, type, param: details.param ?? null, code } };
 }
 
 /** Header values must be Latin-1 without control characters; anything else becomes '?'. */

@@ -10,6 +10,8 @@ export const errorKinds = [
   "AlreadyExists",
   "Conflict",
   "PreconditionFailed",
+  /** Well-formed but refused on its meaning (the Hub's 422: unsafe commit paths, unknown LFS objects). */
+  "Unprocessable",
   "TooLarge",
   "Unavailable",
 ] as const;

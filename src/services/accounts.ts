@@ -66,7 +66,7 @@ export class AccountService {
       fullname: user.fullname,
       email: user.email,
       isAdmin: user.is_admin === 1,
-      token: { id: t.id, name: t.name, role: t.role as TokenRole },
+      token: { id: t.id, name: t.name, role: t.role as TokenRole, createdAt: t.created_at },
     };
   }
 }

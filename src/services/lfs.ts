@@ -1,3 +1,5 @@
+import { randomBytes } from "node:crypto";
+import path from "node:path";
 import type { Readable } from "node:stream";
 import type { Db } from "../db/connect.js";
 import { findLinkedLfsObjects, recordLfsObject } from "../db/queries/lfs-objects.js";
@@ -5,6 +7,7 @@ import { DomainError } from "../lib/domain-error.js";
 import { repoUrlPrefix } from "../lib/repo-names.js";
 import type { UrlSigner } from "../lib/secrets.js";
 import { type BlobStore, type ByteRange, oidPattern } from "../lib/storage/blob-store.js";
+import { MultipartStaging, type PartLayout, partCount, partLength } from "../lib/storage/multipart-staging.js";
 import type { Principal } from "./principal.js";
 import type { Repo, RepoRef, RepoService } from "./repos.js";
 
@@ -22,7 +25,7 @@ export interface BatchObjectResult {
 }
 
 export interface BatchResult {
-  transfer: "basic";
+  transfer: "basic" | "multipart";
   hash_algo: "sha256";
   objects: BatchObjectResult[];
 }
@@ -31,6 +34,21 @@ export interface BatchResult {
 export interface SignedQuery {
   exp?: unknown;
   sig?: unknown;
+}
+
+/** The query of a signed multipart part or completion URL. */
+export interface MultipartQuery extends SignedQuery {
+  size?: unknown;
+  chunk?: unknown;
+}
+
+export interface LfsOptions {
+  urlTtlSeconds: number;
+  maxObjectSize: number;
+  /** Part size of multipart uploads; larger objects are offered multipart. */
+  multipartChunkSize: number;
+  /** Where parts wait for their completion call (`<data>/tmp`). */
+  tmpDir: string;
 }
 
 /**
@@ -42,21 +60,36 @@ export interface SignedQuery {
  * enough to read an object from another repo.
  */
 export class LfsService {
+  private readonly staging: MultipartStaging;
+
   constructor(
     private readonly db: Db,
     private readonly repos: RepoService,
     private readonly store: BlobStore,
     private readonly signer: UrlSigner,
-    private readonly opts: { urlTtlSeconds: number; maxObjectSize: number },
-  ) {}
+    private readonly opts: LfsOptions,
+  ) {
+    // A folder untouched for two link lifetimes can no longer be completed: its links have expired.
+    this.staging = new MultipartStaging(path.join(opts.tmpDir, "multipart"), 2 * opts.urlTtlSeconds * 1000);
+  }
 
   async batch(p: Principal, ref: RepoRef, body: unknown, baseUrl: string): Promise<BatchResult> {
     const req = parseBatchRequest(body);
+    // Multipart only for clients that offer it (huggingface_hub, @huggingface/hub; never plain git-lfs) and
+    // only when an object needs it. The batch then answers `transfer: "multipart"` and every upload in it
+    // gets the multipart form: git-lfs hands such a batch to the `multipart` custom transfer agent of
+    // `hf lfs-enable-largefiles`, which reads `chunk_size` from every object.
+    const multipart =
+      req.operation === "upload" &&
+      req.transfers.includes("multipart") &&
+      req.objects.some((o) => o.size > this.opts.multipartChunkSize && o.size <= this.opts.maxObjectSize);
     const repo = req.operation === "upload" ? await this.repos.findWritable(p, ref) : await this.repos.findReadable(p, ref);
     const linked = await findLinkedLfsObjects(this.db, repo.row.id, [...new Set(req.objects.map((o) => o.oid))]);
     const exp = Math.floor(Date.now() / 1000) + this.opts.urlTtlSeconds;
     const lfsBase = `${baseUrl}/${repoUrlPrefix[repo.type]}${repo.id}.git/info/lfs`;
-    const objects = req.objects.map(({ oid, size }): BatchObjectResult => {
+    // The same object named twice (two paths with the same content) is answered, and uploaded, once.
+    const unique = [...new Map(req.objects.map((o) => [`${o.oid}/${o.size}`, o])).values()];
+    const objects = unique.map(({ oid, size }): BatchObjectResult => {
       const have = linked.get(oid);
       if (req.operation === "download") {
         if (have === undefined) return { oid, size, error: { code: 404, message: "Object does not exist" } };
@@ -67,19 +100,93 @@ export class LfsService {
       if (size > this.opts.maxObjectSize) {
         return { oid, size, error: { code: 422, message: `Object is larger than the ${this.opts.maxObjectSize} bytes this hub accepts` } };
       }
-      const upload = `${lfsBase}/objects/${oid}?size=${size}&${this.signedQuery(["upload", repo.row.id, oid, size], exp)}`;
+      const upload = multipart
+        ? this.multipartAction(lfsBase, repo.row.id, oid, size, exp)
+        : { href: `${lfsBase}/objects/${oid}?size=${size}&${this.signedQuery(["upload", repo.row.id, oid, size], exp)}`, expires_in: this.opts.urlTtlSeconds };
       const verify = `${lfsBase}/verify?${this.signedQuery(["verify", repo.row.id], exp)}`;
       return {
         oid,
         size,
         authenticated: true,
-        actions: {
-          upload: { href: upload, expires_in: this.opts.urlTtlSeconds },
-          verify: { href: verify, expires_in: this.opts.urlTtlSeconds },
-        },
+        actions: { upload, verify: { href: verify, expires_in: this.opts.urlTtlSeconds } },
       };
     });
-    return { transfer: "basic", hash_algo: "sha256", objects };
+    if (multipart) void this.staging.sweep();
+    return { transfer: multipart ? "multipart" : "basic", hash_algo: "sha256", objects };
+  }
+
+  /**
+   * A multipart upload action (hf-hub-protocol.md §5.5 "Multipart"): `href` is
+   * the signed completion URL and `header` holds `chunk_size` and one signed
+   * PUT URL per part, keyed by part number, as huggingface_hub and
+   * @huggingface/hub read them (they send no `Authorization` on either).
+   */
+  private multipartAction(lfsBase: string, repoRowId: number, oid: string, size: number, exp: number) {
+    const chunk = this.opts.multipartChunkSize;
+    const upload = randomBytes(8).toString("hex");
+    const base = `${lfsBase}/multipart/${oid}/${upload}`;
+    const layoutQuery = `size=${size}&chunk=${chunk}`;
+    const header: Record<string, string> = { chunk_size: String(chunk) };
+    for (let n = 1; n <= partCount({ size, chunkSize: chunk }); n++) {
+      header[String(n)] = `${base}/${n}?${layoutQuery}&${this.signedQuery(["part", repoRowId, oid, size, chunk, upload, n], exp)}`;
+    }
+    const href = `${base}?${layoutQuery}&${this.signedQuery(["complete", repoRowId, oid, size, chunk, upload], exp)}`;
+    return { href, header, expires_in: this.opts.urlTtlSeconds };
+  }
+
+  /** Stores one part of a multipart upload (signed link, no credentials) and returns its ETag. */
+  async uploadPart(
+    ref: RepoRef,
+    params: { oid: string; upload: string; part: string },
+    query: MultipartQuery,
+    declaredLength: number | undefined,
+    body: Readable,
+  ): Promise<string> {
+    if (!/^[1-9][0-9]{0,5}$/.test(params.part)) throw invalidLink();
+    const n = Number(params.part);
+    const { layout, upload } = await this.checkMultipart(ref, params, query, "part", [n]);
+    if (n > partCount(layout)) throw invalidLink();
+    if (declaredLength !== undefined && declaredLength !== partLength(layout, n)) {
+      throw new DomainError("InvalidArgument", `part ${n} must be ${partLength(layout, n)} bytes, Content-Length is ${declaredLength}`);
+    }
+    return this.staging.writePart(upload, layout, n, body);
+  }
+
+  /**
+   * Completes a multipart upload: `{oid, parts: [{partNumber, etag}]}` naming
+   * every part once. The parts are streamed in order into the blob store,
+   * which checks the object's sha256 and size; the object is then linked to
+   * the repo. The parts are removed whether it worked or not.
+   */
+  async completeMultipart(ref: RepoRef, params: { oid: string; upload: string }, query: MultipartQuery, body: unknown): Promise<void> {
+    const { repo, layout, upload } = await this.checkMultipart(ref, params, query, "complete", []);
+    try {
+      const etags = parseCompletion(body, params.oid, partCount(layout));
+      await this.store.put(params.oid, layout.size, await this.staging.join(upload, layout, etags));
+      await recordLfsObject(this.db, repo.row.id, params.oid, layout.size);
+    } finally {
+      await this.staging.discard(upload);
+    }
+  }
+
+  /**
+   * Checks a multipart link: its shape, its expiry and its signature over the
+   * operation, repo, oid, layout, upload id and `extra` (the part number).
+   * Returns the repo, the upload's layout and its staging id.
+   */
+  private async checkMultipart(
+    ref: RepoRef,
+    params: { oid: string; upload: string },
+    query: MultipartQuery,
+    op: "part" | "complete",
+    extra: number[],
+  ): Promise<{ repo: Repo; layout: PartLayout; upload: string }> {
+    const size = Number(query.size);
+    const chunkSize = Number(query.chunk);
+    if (!oidPattern.test(params.oid) || !/^[0-9a-f]{16}$/.test(params.upload)) throw invalidLink();
+    if (!Number.isSafeInteger(size) || size < 0 || !Number.isSafeInteger(chunkSize) || chunkSize < 1) throw invalidLink();
+    const repo = await this.checkSigned(ref, op, [params.oid, size, chunkSize, params.upload, ...extra], query);
+    return { repo, layout: { size, chunkSize }, upload: `${repo.row.id}-${params.oid}-${params.upload}` };
   }
 
   /**
@@ -152,6 +259,8 @@ function invalidLink(): DomainError {
 
 interface BatchRequest {
   operation: LfsOperation;
+  /** Transfer adapters the client offers (git-lfs assumes `basic` when absent). */
+  transfers: string[];
   objects: { oid: string; size: number }[];
 }
 
@@ -181,5 +290,27 @@ function parseBatchRequest(body: unknown): BatchRequest {
     }
     return { oid, size };
   });
-  return { operation: b.operation, objects };
+  const transfers = Array.isArray(b.transfers) ? b.transfers.filter((t): t is string => typeof t === "string") : ["basic"];
+  return { operation: b.operation, transfers, objects };
+}
+
+/** The part ETags of a completion body, in part order; every part 1..count named exactly once. */
+function parseCompletion(body: unknown, oid: string, count: number): string[] {
+  const b = (typeof body === "object" && body !== null ? body : {}) as { oid?: unknown; parts?: unknown };
+  if (b.oid !== undefined && b.oid !== oid) throw new DomainError("InvalidArgument", "the completion body names another oid than its link");
+  if (!Array.isArray(b.parts) || b.parts.length !== count) {
+    throw new DomainError("InvalidArgument", `the completion body must list all ${count} parts as {partNumber, etag}`);
+  }
+  const etags: string[] = new Array<string>(count);
+  for (const part of b.parts as unknown[]) {
+    const { partNumber, etag } = (part ?? {}) as { partNumber?: unknown; etag?: unknown };
+    if (typeof partNumber !== "number" || !Number.isInteger(partNumber) || partNumber < 1 || partNumber > count || etags[partNumber - 1] !== undefined) {
+      throw new DomainError("InvalidArgument", `the completion body must name each part number from 1 to ${count} once`);
+    }
+    if (typeof etag !== "string" || etag.length === 0 || etag.length > 200) {
+      throw new DomainError("InvalidArgument", `part ${partNumber} needs the etag its upload answered`);
+    }
+    etags[partNumber - 1] = etag;
+  }
+  return etags;
 }

@@ -12,7 +12,8 @@ export type Principal =
       fullname: string;
       email: string | null;
       isAdmin: boolean;
-      token: { id: number; name: string; role: TokenRole };
+      /** The token in use; `createdAt` is ISO UTC (whoami-v2 reports it). */
+      token: { id: number; name: string; role: TokenRole; createdAt: string };
     };
 
 export const anonymous: Principal = { kind: "anonymous" };

@@ -1,7 +1,9 @@
 import type { Db } from "../db/connect.js";
+import { replaceRepoTags } from "../db/queries/repo-list.js";
 import { updateRepoMetadata } from "../db/queries/repos.js";
 import type { CatFilePool } from "../lib/git/cat-file.js";
 import { cardString, cardTags, maxCardBytes, parseCard } from "../lib/model-card.js";
+import { searchTerms } from "../lib/search-terms.js";
 import type { Repo } from "./repos.js";
 
 /**
@@ -25,13 +27,19 @@ export class RepoIndexer {
       const blob = readme.size <= maxCardBytes ? await git.contents(readme.oid) : undefined;
       card = blob ? parseCard(blob.content.toString("utf8")) : { data: {}, error: "README.md is too large to read its metadata" };
     }
-    await updateRepoMetadata(this.db, repo.row.id, {
+    const metadata = {
       sha: head.oid,
       cardData: card.data,
       tags: cardTags(card.data),
       pipelineTag: cardString(card.data, "pipeline_tag"),
       libraryName: cardString(card.data, "library_name"),
       cardError: card.error ?? null,
+    };
+    // The row and its filter terms change together, so a listing never sees one without the other.
+    await this.db.kysely.transaction().execute(async (tx) => {
+      const inTx: Db = { ...this.db, kysely: tx };
+      await updateRepoMetadata(inTx, repo.row.id, metadata);
+      await replaceRepoTags(inTx, repo.row.id, searchTerms(metadata));
     });
   }
 }

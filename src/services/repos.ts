@@ -8,7 +8,7 @@ import { defaultGitattributes } from "../lib/default-gitattributes.js";
 import { DomainError } from "../lib/domain-error.js";
 import { createBareRepo } from "../lib/git/bare-repo.js";
 import { checkName, type RepoType, repoUrlPrefix } from "../lib/repo-names.js";
-import { canRead, canWrite, notVisible, writeDenied } from "./access.js";
+import { canOwnNamespace, canRead, canWrite, notVisible, writeDenied } from "./access.js";
 import type { Principal } from "./principal.js";
 import type { CatFilePool } from "../lib/git/cat-file.js";
 import type { RepoIndexer } from "./repo-index.js";
@@ -48,7 +48,7 @@ export class RepoService {
     if (p.token.role !== "write") throw new DomainError("PermissionDenied", "This token is read-only; use a write token");
     const name = checkName(input.name, "repo name");
     const namespace = checkName(input.namespace ?? p.name, "namespace");
-    if (namespace !== p.name && !p.isAdmin) {
+    if (!canOwnNamespace(p, namespace)) {
       throw new DomainError("PermissionDenied", `You cannot create repositories in namespace '${namespace}'`);
     }
     let row: RepoRow;

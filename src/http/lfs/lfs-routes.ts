@@ -3,7 +3,7 @@ import type { FastifyInstance } from "fastify";
 import { DomainError } from "../../lib/domain-error.js";
 import type { RepoType } from "../../lib/repo-names.js";
 import type { Services } from "../../services/index.js";
-import type { SignedQuery } from "../../services/lfs.js";
+import type { MultipartQuery, SignedQuery } from "../../services/lfs.js";
 import { parseRange } from "../range.js";
 import { baseUrlOf, repoRefOf } from "../request-context.js";
 
@@ -66,6 +66,30 @@ export function registerLfsRoutes(
     }
     return reply.send(await object.open(range));
   } });
+
+  // Multipart uploads (hf-hub-protocol.md §5.5): parts may arrive in parallel and in any order; each answers
+  // the ETag the client must send back in the completion body.
+  app.put(`${base}/multipart/:oid/:upload/:part`, { config }, async (request, reply) => {
+    const length = request.headers["content-length"];
+    const etag = await services.lfs.uploadPart(
+      repoRefOf(type, request.params),
+      request.params as { oid: string; upload: string; part: string },
+      request.query as MultipartQuery,
+      length === undefined ? undefined : Number(length),
+      (request.body as Readable | undefined) ?? request.raw,
+    );
+    return reply.code(200).header("ETag", etag).send();
+  });
+
+  app.post(`${base}/multipart/:oid/:upload`, { config }, async (request, reply) => {
+    await services.lfs.completeMultipart(
+      repoRefOf(type, request.params),
+      request.params as { oid: string; upload: string },
+      request.query as MultipartQuery,
+      request.body,
+    );
+    return reply.type(lfsJson).send("{}");
+  });
 
   app.post(`${base}/verify`, { config }, async (request, reply) => {
     await services.lfs.verify(repoRefOf(type, request.params), request.query as SignedQuery, request.body);
