@@ -5,12 +5,16 @@ import { settings, type SettingName } from "../config/registry.js";
 import { openDb } from "../db/connect.js";
 import { DomainError } from "../lib/domain-error.js";
 import { AccountService } from "../services/accounts.js";
+import { ggufCommand, ggufUsage } from "./gguf.js";
 import { serve } from "../main.js";
 
 const usage = `Usage:
   modelport serve [--host H] [--port P] [--data DIR] [--database-url URL] [--public-url URL] [--log-level L]
+                  [--inference-memory SIZE] [--inference-threads N] [--inference-parallel N]
+                  [--inference-context-size N] [--inference-queue N] [--inference-gpu auto|off]
   modelport user create NAME [--admin] [--password-stdin] [--email E] [--data DIR]
   modelport token create NAME [--role read|write] [--name LABEL] [--data DIR]
+${ggufUsage}
 
 Every flag can also be set by its MODELPORT_* environment variable (see docs/config.md).`;
 
@@ -23,6 +27,8 @@ const settingFlags = Object.fromEntries(
 
 /** Runs one CLI command; resolves to the exit code. */
 export async function main(argv: string[]): Promise<number> {
+  // Test-model generation and GGUF inspection need no configuration (docs/models.md).
+  if (argv[0] === "gguf") return ggufCommand(argv.slice(1));
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
