@@ -12,7 +12,6 @@ import { maxPointerSize, parseLfsPointer } from "../lib/lfs/pointer.js";
 import { LruCache } from "../lib/lru-cache.js";
 import { type CardMetadata, maxCardBytes, parseCard } from "../lib/model-card.js";
 import type { BlobStore, ByteRange } from "../lib/storage/blob-store.js";
-import { canReadContent, gatedDenied } from "./access.js";
 import type { Principal } from "./principal.js";
 import type { Repo, RepoRef, RepoService } from "./repos.js";
 import type { RevisionService } from "./revisions.js";
@@ -105,8 +104,7 @@ export class RepoFileService {
    * With `content`, also requires access to file contents (gated repos).
    */
   async openRevision(p: Principal, ref: RepoRef, revision: string, opts: { content?: boolean } = {}): Promise<{ repo: Repo; commit: string }> {
-    const repo = await this.repos.findReadable(p, ref);
-    if (opts.content && !canReadContent(p, repo.row)) throw gatedDenied(p, repo.type, repo.id);
+    const repo = opts.content ? await this.repos.findContentReadable(p, ref) : await this.repos.findReadable(p, ref);
     const commit = await this.revisions.resolveRevision(repo, revision);
     return { repo, commit };
   }
@@ -121,18 +119,23 @@ export class RepoFileService {
 
   /**
    * What `path` is at `commit`, remembered when `commit` is a full id (it came
-   * from `resolveRevision`, so the repo holds it). Keyed by the repo's row id
-   * as well as its folder: a repo deleted and created again under the same name
-   * gets a new id, so it never sees the old one's answers.
+   * from `resolveRevision`, so the repo holds it). Keyed by the repo's row id,
+   * never reused: a repo deleted and created again under the same name is
+   * another id, and a renamed one keeps its id and its objects. A hit comes
+   * without a promise: this is on the path of every download.
    */
-  private async infoAt(repo: Repo, commit: string, path: string): Promise<ObjectInfo | undefined> {
+  private infoAt(repo: Repo, commit: string, path: string): ObjectInfo | undefined | Promise<ObjectInfo | undefined> {
     if (!fullCommitId.test(commit)) return this.catFiles.get(repo.dir).info(`${commit}:${path}`);
-    const key = `${repo.row.id}\0${repo.dir}\0${commit}\0${path}`;
+    const key = `${repo.row.id}\0${commit}\0${path}`;
     const hit = this.pathInfos.get(key);
     if (hit) return hit.info ?? undefined;
-    const info = await this.catFiles.get(repo.dir).info(`${commit}:${path}`);
-    this.pathInfos.set(key, { info: info ?? null, weight: key.length * 2 + 160 });
-    return info;
+    return this.catFiles
+      .get(repo.dir)
+      .info(`${commit}:${path}`)
+      .then((info) => {
+        this.pathInfos.set(key, { info: info ?? null, weight: key.length * 2 + 160 });
+        return info;
+      });
   }
 
   /**

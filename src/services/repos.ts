@@ -7,8 +7,9 @@ import { deleteRepoRow, findRepo, insertRepo, type RepoRow } from "../db/queries
 import { defaultGitattributes } from "../lib/default-gitattributes.js";
 import { DomainError } from "../lib/domain-error.js";
 import { createBareRepo } from "../lib/git/bare-repo.js";
+import { LruCache } from "../lib/lru-cache.js";
 import { checkName, type RepoType, repoUrlPrefix } from "../lib/repo-names.js";
-import { canOwnNamespace, canRead, canWrite, notVisible, writeDenied } from "./access.js";
+import { canOwnNamespace, canRead, canReadContent, canWrite, gatedDenied, notVisible, writeDenied } from "./access.js";
 import type { Principal } from "./principal.js";
 import type { CatFilePool } from "../lib/git/cat-file.js";
 import type { RepoIndexer } from "./repo-index.js";
@@ -28,8 +29,20 @@ export interface RepoRef {
   name: string;
 }
 
+/** Repo names whose rows (or absence) are kept between requests. */
+const maxCachedRows = 10_000;
+
 /** Repo lifecycle and lookup, with the visibility rules applied. */
 export class RepoService {
+  /**
+   * Repos by `type\0namespace\0name` (undefined: no such repo), each with the
+   * database's change mark read before its row was (`Db.changeMark`). One is
+   * used only while the mark is unchanged, that is while no connection has
+   * committed anything since, so a repo made private, moved or deleted is never
+   * served from here. Without a mark (PostgreSQL) every look-up queries.
+   */
+  private readonly repos = new LruCache<string, { mark: number; repo: Repo | undefined }>(maxCachedRows);
+
   constructor(
     private readonly db: Db,
     private readonly reposDir: string,
@@ -91,9 +104,20 @@ export class RepoService {
 
   /** The repo if the caller may read it; otherwise the same error a missing repo gives. */
   async findReadable(p: Principal, ref: RepoRef): Promise<Repo> {
-    const row = await this.lookup(ref);
-    if (!row || !canRead(p, row)) throw notVisible(p);
-    return this.toRepo(row);
+    const repo = await this.lookup(ref);
+    if (!repo || !canRead(p, repo.row)) throw notVisible(p);
+    return repo;
+  }
+
+  /**
+   * The repo if the caller may read its file contents (downloads, git clone,
+   * LFS, inference): gated repos keep their info public but their files closed
+   * to those without access (`GatedRepo`).
+   */
+  async findContentReadable(p: Principal, ref: RepoRef): Promise<Repo> {
+    const repo = await this.findReadable(p, ref);
+    if (!canReadContent(p, repo.row)) throw gatedDenied(p, repo.type, repo.id);
+    return repo;
   }
 
   /** The repo if the caller may write it; a repo they cannot see is reported as missing. */
@@ -105,8 +129,7 @@ export class RepoService {
 
   /** The repo with no permission check, for requests that carry their own authority (signed links). */
   async findUnchecked(ref: RepoRef): Promise<Repo | undefined> {
-    const row = await this.lookup(ref);
-    return row && this.toRepo(row);
+    return this.lookup(ref);
   }
 
   /** The repo's URL for clients: `<base>/<prefix><namespace>/<name>`. */
@@ -114,7 +137,8 @@ export class RepoService {
     return `${baseUrl}/${repoUrlPrefix[repo.type]}${repo.id}`;
   }
 
-  private async lookup(ref: RepoRef): Promise<RepoRow | undefined> {
+  /** The repo named `ref`, whoever asks; a cache hit comes without a promise (every request starts here). */
+  private lookup(ref: RepoRef): Repo | undefined | Promise<Repo | undefined> {
     // Names that break the rules cannot exist; answering "not found" keeps hostile input away from SQL and disk.
     try {
       checkName(ref.namespace, "namespace");
@@ -122,7 +146,17 @@ export class RepoService {
     } catch {
       return undefined;
     }
-    return findRepo(this.db, ref);
+    const mark = this.db.changeMark?.();
+    if (mark === undefined) return findRepo(this.db, ref).then((row) => row && this.toRepo(row));
+    const key = `${ref.type}\0${ref.namespace}\0${ref.name}`;
+    const hit = this.repos.get(key);
+    if (hit?.mark === mark) return hit.repo;
+    return findRepo(this.db, ref).then((row) => {
+      // Shared by every request that hits it: frozen so none can change it for the others.
+      const repo = row && Object.freeze(this.toRepo(Object.freeze(row)));
+      this.repos.set(key, { mark, repo });
+      return repo;
+    });
   }
 
   private toRepo(row: RepoRow): Repo {

@@ -25,6 +25,8 @@ export interface RefTarget {
 
 /** Object ids known to peel to a commit, across repos (about 200 bytes each). */
 const maxPeeled = 50_000;
+/** Revision strings whose candidate lists are kept. */
+const maxCandidateLists = 1024;
 const fullSha = /^[0-9a-f]{40}$/;
 const peelSuffix = "^{commit}";
 
@@ -43,15 +45,18 @@ const refGroups: [prefix: string, group: keyof RepoRefs][] = [
  */
 export class RevisionService {
   /**
-   * `<repo>\0<oid>` → the commit the object peels to. What an object id names
-   * never changes, and the repo keeps every object it once had (no `gc` runs on
-   * hub repos, bare-repo.ts), so this is never stale. The repo's row id is part
-   * of the key: a repo deleted and created again under the same name is another.
+   * `<repo id>\0<oid>` → the commit the object peels to. What an object id
+   * names never changes, and the repo keeps every object it once had (no `gc`
+   * runs on hub repos, bare-repo.ts), so this is never stale. Row ids are never
+   * reused: a repo deleted and created again under the same name is another.
    */
   private readonly peeled = new LruCache<string, string>(maxPeeled);
-  private readonly refFiles = new RefFiles();
+  private readonly candidateLists = new LruCache<string, readonly string[]>(maxCandidateLists);
 
-  constructor(private readonly catFiles: CatFilePool) {}
+  constructor(
+    private readonly catFiles: CatFilePool,
+    private readonly refFiles = new RefFiles(),
+  ) {}
 
   /**
    * The commit a revision names: a branch (before a tag of the same name, as
@@ -59,21 +64,35 @@ export class RevisionService {
    * `refs/pr/1`, or a full or unambiguous short commit id. Throws 404
    * `RevisionNotFound` otherwise.
    *
-   * Refs and `HEAD` are read from the repo's files on every call (ref-files.ts),
-   * so a push by any process is seen at once; only what an object id peels to
-   * is remembered. Short ids, symbolic refs and anything unusual go to the
-   * `cat-file` process (one round trip per candidate, no process spawn).
+   * Refs and `HEAD` come from the repo's files, checked on every call (one
+   * `stat`, ref-files.ts), so a push by any process is seen at once; what an
+   * object id peels to is remembered for good. Short ids, missing and symbolic
+   * refs and anything unusual go to the `cat-file` process as before (one round
+   * trip per candidate, no process spawn).
    */
   async resolveRevision(repo: Repo, revision: string): Promise<string> {
-    for (const spec of revisionCandidates(revision)) {
+    for (const spec of this.candidates(revision)) {
       const found = await this.commitOf(repo, spec);
       if (found) return found;
     }
     throw revisionNotFound(revision);
   }
 
-  /** The commit `spec` (`<name>^{commit}`, from `revisionCandidates`) names, or undefined. */
-  private async commitOf(repo: Repo, spec: string): Promise<string | undefined> {
+  /** `revisionCandidates`, remembered: clients name the same few revisions (`main`) over and over. */
+  private candidates(revision: string): readonly string[] {
+    let specs = this.candidateLists.get(revision);
+    if (!specs) {
+      specs = Object.freeze(revisionCandidates(revision));
+      if (revision.length <= 256) this.candidateLists.set(revision, specs);
+    }
+    return specs;
+  }
+
+  /**
+   * The commit `spec` (`<name>^{commit}`, from `revisionCandidates`) names, or
+   * undefined; without a promise when the ref files and the cache answer.
+   */
+  private commitOf(repo: Repo, spec: string): string | undefined | Promise<string | undefined> {
     const name = spec.endsWith(peelSuffix) ? spec.slice(0, -peelSuffix.length) : undefined;
     if (name === undefined) return this.askGit(repo, spec);
     if (fullSha.test(name)) return this.peel(repo, name);
@@ -92,14 +111,13 @@ export class RevisionService {
   }
 
   /** The commit object `oid` is or (an annotated tag) points at; remembered once found. */
-  private async peel(repo: Repo, oid: string): Promise<string | undefined> {
-    const key = `${repo.row.id}\0${repo.dir}\0${oid}`;
-    const hit = this.peeled.get(key);
-    if (hit) return hit;
-    const commit = await this.askGit(repo, `${oid}${peelSuffix}`);
-    // Only hits: an id missing now may arrive with the next push.
-    if (commit) this.peeled.set(key, commit);
-    return commit;
+  private peel(repo: Repo, oid: string): string | Promise<string | undefined> {
+    const key = `${repo.row.id}\0${oid}`;
+    return this.peeled.get(key) ?? this.askGit(repo, `${oid}${peelSuffix}`).then((commit) => {
+      // Only hits: an id missing now may arrive with the next push.
+      if (commit) this.peeled.set(key, commit);
+      return commit;
+    });
   }
 
   private async askGit(repo: Repo, spec: string): Promise<string | undefined> {

@@ -15,6 +15,12 @@ export function splitRevisionAndPath(rawTail: string): { revision: string; path:
   const segments = tail.split("/");
   let revSegments = 1;
   if (segments[0] === "refs" && segments.length >= 3) revSegments = 3;
+  if (!tail.includes("%")) {
+    // Nothing to decode (the usual `main/config.json`): the same answer without a decode per segment.
+    const cut = revSegments === 1 ? tail.indexOf("/") : segments[0]!.length + segments[1]!.length + segments[2]!.length + 2;
+    if (cut < 0) return { revision: tail, path: "" };
+    return { revision: tail.slice(0, cut), path: tail.slice(cut + 1).replace(/\/+$/, "") };
+  }
   const revision = segments.slice(0, revSegments).map(decode).join("/");
   const path = segments.slice(revSegments).map(decode).join("/");
   return { revision, path: path.replace(/\/+$/, "") };
