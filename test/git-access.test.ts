@@ -125,6 +125,32 @@ describe("who may clone and push", () => {
     await git.run(["clone", authUrl(hub.url, privateId, ownerRead), dir], git.work);
   });
 
+  test("a gated repo's files stay closed on git and LFS to those without access, and open to its owner", async () => {
+    const gatedId = await createRepo(hub, owner, "gated-model");
+    const settings = await fetch(`${hub.url}/api/models/${gatedId}/settings`, {
+      method: "PUT",
+      headers: { authorization: `Bearer ${owner}`, "content-type": "application/json" },
+      body: JSON.stringify({ gated: "manual" }),
+    });
+    assert.equal(settings.status, 200);
+    const refs = `${hub.url}/${gatedId}/info/refs?service=git-upload-pack`;
+    const anon = await fetch(refs);
+    assert.equal(anon.status, 401);
+    assert.equal(anon.headers.get("x-error-code"), "GatedRepo");
+    const other = await fetch(refs, { headers: { authorization: `Bearer ${stranger}` } });
+    assert.equal(other.status, 403);
+    assert.equal(other.headers.get("x-error-code"), "GatedRepo");
+    const batch = await fetch(`${hub.url}/${gatedId}.git/info/lfs/objects/batch`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${stranger}`, "content-type": "application/vnd.git-lfs+json" },
+      body: JSON.stringify({ operation: "download", objects: [{ oid: "c".repeat(64), size: 1 }] }),
+    });
+    assert.equal(batch.status, 403);
+    assert.equal(batch.headers.get("x-error-code"), "GatedRepo");
+    await assert.rejects(git.run(["clone", authUrl(hub.url, gatedId, stranger), path.join(git.work, "gated-stranger")], git.work), /403/);
+    await git.run(["clone", authUrl(hub.url, gatedId, ownerRead), path.join(git.work, "gated-owner")], git.work);
+  });
+
   test("the LFS batch API challenges anonymous uploads and refuses read tokens", async () => {
     const body = JSON.stringify({ operation: "upload", transfers: ["basic"], objects: [{ oid: "b".repeat(64), size: 3 }] });
     const url = `${hub.url}/${publicId}.git/info/lfs/objects/batch`;

@@ -23,7 +23,8 @@ export class GitTransportService {
     service: GitService,
     opts: { advertise: boolean; gitProtocol?: string },
   ): Promise<{ repo: Repo; child: ChildProcess }> {
-    const repo = service === "git-receive-pack" ? await this.repos.findWritable(p, ref) : await this.repos.findReadable(p, ref);
+    // A gated repo's files are in its git history (and its LFS pointers lead to them): cloning needs content access.
+    const repo = service === "git-receive-pack" ? await this.repos.findWritable(p, ref) : await this.repos.findContentReadable(p, ref);
     return { repo, child: spawnGitService(service, repo.dir, opts) };
   }
 

@@ -83,7 +83,7 @@ export class LfsService {
       req.operation === "upload" &&
       req.transfers.includes("multipart") &&
       req.objects.some((o) => o.size > this.opts.multipartChunkSize && o.size <= this.opts.maxObjectSize);
-    const repo = req.operation === "upload" ? await this.repos.findWritable(p, ref) : await this.repos.findReadable(p, ref);
+    const repo = req.operation === "upload" ? await this.repos.findWritable(p, ref) : await this.repos.findContentReadable(p, ref);
     const linked = await findLinkedLfsObjects(this.db, repo.row.id, [...new Set(req.objects.map((o) => o.oid))]);
     const exp = Math.floor(Date.now() / 1000) + this.opts.urlTtlSeconds;
     const lfsBase = `${baseUrl}/${repoUrlPrefix[repo.type]}${repo.id}.git/info/lfs`;
@@ -228,7 +228,7 @@ export class LfsService {
     if (!oidPattern.test(oid)) throw new DomainError("NotFound", "Object does not exist");
     const repo = query.sig !== undefined
       ? await this.checkSigned(ref, "download", [oid], query)
-      : await this.repos.findReadable(p, ref);
+      : await this.repos.findContentReadable(p, ref);
     const size = (await findLinkedLfsObjects(this.db, repo.row.id, [oid])).get(oid);
     if (size === undefined) throw new DomainError("NotFound", "Object does not exist");
     return { size, open: (range) => this.store.read(oid, range) };

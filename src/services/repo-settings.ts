@@ -13,7 +13,7 @@ import {
 import { DomainError } from "../lib/domain-error.js";
 import type { CatFilePool } from "../lib/git/cat-file.js";
 import { checkName, type RepoType } from "../lib/repo-names.js";
-import { canOwnNamespace, canReadContent, gatedDenied } from "./access.js";
+import { canOwnNamespace } from "./access.js";
 import type { Principal } from "./principal.js";
 import type { Repo, RepoRef, RepoService } from "./repos.js";
 
@@ -47,8 +47,7 @@ export class RepoSettingsService {
       await this.repos.findWritable(p, ref);
       return;
     }
-    const repo = await this.repos.findReadable(p, ref);
-    if (!canReadContent(p, repo.row)) throw gatedDenied(p, repo.type, repo.id);
+    await this.repos.findContentReadable(p, ref);
   }
 
   /** Changes visibility and gating (`PUT /api/{t}/<repo>/settings`). */
