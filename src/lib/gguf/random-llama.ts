@@ -3,6 +3,7 @@
  * are for load/throughput/grammar tests; big ones (e.g. embd 1536, 16 layers, Q8_0 ≈ 480 MB) for
  * benchmarks. Tensor data is generated while it is written, so memory stays flat whatever the size.
  */
+import { llamaHyperparameters } from "./llama-metadata.js";
 import { fileTypeFor } from "./constants.js";
 import { Rng, randomTensorChunks } from "./random.js";
 import type { GgufValue } from "./types.js";
@@ -91,16 +92,7 @@ export async function writeRandomLlama(file: string, opts: RandomLlamaOptions): 
     ["general.description", { type: "string", value: `Modelport test model: random weights (seed ${opts.seed ?? 1})` }],
     ["general.file_type", { type: "u32", value: fileTypeFor[type]! }],
     ...(type === "Q8_0" ? [["general.quantization_version", { type: "u32", value: 2 }] as [string, GgufValue]] : []),
-    ["llama.context_length", { type: "u32", value: contextLength }],
-    ["llama.embedding_length", { type: "u32", value: embd }],
-    ["llama.block_count", { type: "u32", value: layers }],
-    ["llama.feed_forward_length", { type: "u32", value: ff }],
-    ["llama.attention.head_count", { type: "u32", value: heads }],
-    ["llama.attention.head_count_kv", { type: "u32", value: heads }],
-    ["llama.attention.layer_norm_rms_epsilon", { type: "f32", value: 1e-5 }],
-    ["llama.rope.freq_base", { type: "f32", value: 10000 }],
-    ["llama.rope.dimension_count", { type: "u32", value: embd / heads }],
-    ["llama.vocab_size", { type: "u32", value: nVocab }],
+    ...llamaHyperparameters({ contextLength, embd, layers, ff, heads, nVocab }),
     ...llamaTokenizerMetadata(vocab),
   ];
   await writeGguf(file, { metadata, tensors });

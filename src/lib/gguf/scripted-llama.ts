@@ -20,6 +20,7 @@
  *   text, and looks byte tokens up by the exact `<0xHH>` text when tokenizing, so these output the right
  *   byte but are never produced from text.
  */
+import { llamaHyperparameters } from "./llama-metadata.js";
 import { writeGguf, type GgufTensor } from "./writer.js";
 import { SPACE, TokenType, baseLlamaVocab, byteTokenText, llamaSpecialIds, llamaTokenizerMetadata, type VocabToken } from "./vocab.js";
 import type { GgufValue } from "./types.js";
@@ -94,16 +95,7 @@ export async function writeScriptedLlama(file: string, opts: ScriptedLlamaOption
     ["general.name", { type: "string", value: "modelport-scripted" }],
     ["general.description", { type: "string", value: `Modelport test model: answers ${JSON.stringify(answer)} to any prompt` }],
     ["general.file_type", { type: "u32", value: 0 }],
-    ["llama.context_length", { type: "u32", value: contextLength }],
-    ["llama.embedding_length", { type: "u32", value: embd }],
-    ["llama.block_count", { type: "u32", value: 1 }],
-    ["llama.feed_forward_length", { type: "u32", value: ff }],
-    ["llama.attention.head_count", { type: "u32", value: heads }],
-    ["llama.attention.head_count_kv", { type: "u32", value: heads }],
-    ["llama.attention.layer_norm_rms_epsilon", { type: "f32", value: 1e-5 }],
-    ["llama.rope.freq_base", { type: "f32", value: 10000 }],
-    ["llama.rope.dimension_count", { type: "u32", value: embd / heads }],
-    ["llama.vocab_size", { type: "u32", value: nVocab }],
+    ...llamaHyperparameters({ contextLength, embd, layers: 1, ff, heads, nVocab }),
     ...llamaTokenizerMetadata(vocab),
   ];
   await writeGguf(file, { metadata, tensors });
