@@ -21,9 +21,11 @@ export interface LfsAction {
 /**
  * Starts `modelport serve` as its own process (its RSS is what we watch) on a
  * free loopback port, with a fresh data folder and a benchmark user.
+ * `settings` are `MODELPORT_*` variables the benchmark pins (say the
+ * inference threads); nothing else of the caller's hub config gets through.
  */
-export async function startHub(dataDir: string, logFile: string, signal: AbortSignal): Promise<BenchHub> {
-  const env = hubEnv();
+export async function startHub(dataDir: string, logFile: string, signal: AbortSignal, settings: Record<string, string> = {}): Promise<BenchHub> {
+  const env = { ...hubEnv(), ...settings };
   await runCommand(process.execPath, [cli, "user", "create", "bench", "--data", dataDir], { env, signal });
   const token = lastLine(await runCommand(process.execPath, [cli, "token", "create", "bench", "--role", "write", "--data", dataDir], { env, signal }));
   const port = await freePort();
