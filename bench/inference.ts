@@ -382,7 +382,7 @@ async function main(): Promise<void> {
     console.log(
       `  model: random llama Q8_0, embd ${s.embd}, ${s.layers} layers, ${(size / 2 ** 20).toFixed(0)} MiB (generated in ${((performance.now() - genStarted) / 1000).toFixed(1)} s)`,
     );
-    console.log(`  both servers: ${s.threads} threads, ${parallel} parallel sequences of ${ctx} tokens, CPU only`);
+    console.log(`  both servers: ${s.threads} thread(s), ${parallel} parallel sequences of ${ctx} tokens, CPU only`);
 
     const hub = await startHub(path.join(work, "hub"), path.join(work, "hub.log"), signal, {
       MODELPORT_INFERENCE_THREADS: String(s.threads),

@@ -59,7 +59,7 @@ export function defaultCacheDir(): string {
  * Builds `llama-server` once from the llama.cpp source in node-llama-cpp's
  * npm package (a git bundle), into `<cacheDir>/llama-server-<tag>-<commit>`,
  * and reuses that build on later runs. Never runs in CI: only the benchmark
- * calls it. About 7 minutes with 2 jobs on 2 vCPUs.
+ * calls it. 7-18 minutes with 2 jobs on 2 vCPUs (18 on a busy one).
  */
 export async function ensureLlamaServer(opts: BuildOptions): Promise<LlamaServerBuild> {
   if (!existsSync(bundle)) throw new Error(`no llama.cpp source at ${bundle}: is node-llama-cpp installed (npm ci)?`);
