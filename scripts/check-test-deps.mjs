@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Runs before `npm test`: the end-to-end tests drive the real git and git-lfs
-// clients and a real PostgreSQL. Installs git-lfs from Debian's packages when it
+// clients, a real PostgreSQL and a headless Chromium. Installs git-lfs from Debian's packages when it
 // is missing and we may (root with apt-get), otherwise says what to install.
 import { execFileSync, spawnSync } from "node:child_process";
 import net from "node:net";
@@ -15,6 +15,18 @@ if (!has("git", ["lfs", "version"])) {
     execFileSync("apt-get", ["install", "-y", "-qq", "git-lfs"], { stdio: "inherit", env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" } });
   } else {
     fail("git-lfs is missing: install it (Debian: sudo apt-get install -y git-lfs)");
+  }
+}
+
+// The web app's end-to-end tests drive Debian's Chromium (test/support/browser.ts).
+const chromium = process.env.MODELPORT_TEST_CHROMIUM ?? "/usr/bin/chromium";
+if (!has(chromium, ["--version"])) {
+  if (process.getuid?.() === 0 && has("apt-get", ["--version"])) {
+    console.log("chromium is missing; installing it with apt-get");
+    execFileSync("apt-get", ["update", "-qq"], { stdio: "inherit" });
+    execFileSync("apt-get", ["install", "-y", "-qq", "chromium"], { stdio: "inherit", env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" } });
+  } else {
+    fail("chromium is missing: install it (Debian: sudo apt-get install -y chromium), or point MODELPORT_TEST_CHROMIUM at a Chromium binary");
   }
 }
 

@@ -5,6 +5,7 @@ import Fastify, { type FastifyInstance } from "fastify";
 import type { Config } from "./config/registry.js";
 import { type Db, openDb } from "./db/connect.js";
 import { registerAuth } from "./http/auth.js";
+import { registerWriteLimit } from "./http/abuse-limits.js";
 import { registerCors } from "./http/cors.js";
 import { frameworkErrors, registerErrorHandling } from "./http/errors.js";
 import { registerRoutes } from "./http/routes.js";
@@ -43,6 +44,8 @@ export async function buildHub(config: Config): Promise<Hub> {
       trustProxy: config.publicUrl !== "",
       return503OnClosing: true,
       frameworkErrors,
+      // JSON bodies; streamed bodies (commits, git, LFS) have parsers that never buffer and are not limited by it.
+      bodyLimit: config.maxJsonBodySize,
     });
     app.addHook("onRequest", async (request, reply) => {
       reply.header("X-Request-Id", request.id);
@@ -50,8 +53,22 @@ export async function buildHub(config: Config): Promise<Hub> {
     services.inference.useLog(app.log.child({ component: "inference" }));
     registerCors(app);
     registerErrorHandling(app);
-    registerAuth(app, services.accounts);
+    registerAuth(app, services.accounts, services.limits, services.sessions);
+    registerWriteLimit(app, services.limits);
     await registerRoutes(app, { config, db, services });
+
+    // Repos indexed by an older indexer (existing repos after an upgrade) are re-indexed in the background.
+    const stopReindex = new AbortController();
+    const reindexing = services.indexer
+      .reindexStale({
+        dirOf: (type, namespace, name) => services.repos.dirOf(type, namespace, name),
+        signal: stopReindex.signal,
+        onError: (repo, err) => app.log.warn({ err, repo }, "re-indexing failed; it is retried at the next start"),
+      })
+      .then(
+        (n) => n > 0 && app.log.info(`re-indexed ${n} repos`),
+        (err: unknown) => app.log.error({ err }, "re-indexing stopped"),
+      );
 
     let closed = false;
     return {
@@ -61,6 +78,8 @@ export async function buildHub(config: Config): Promise<Hub> {
       async close() {
         if (closed) return;
         closed = true;
+        stopReindex.abort();
+        await reindexing;
         await app.close();
         await services.inference.dispose();
         services.close();

@@ -139,7 +139,8 @@ describe("read API errors", () => {
   });
 
   test("a gated repo's files are 401 GatedRepo anonymously and 403 GatedRepo for others; its info and tree stay readable", async () => {
-    const url = `${hub.url}/alice/gated/resolve/main/.gitattributes`;
+    // /raw serves every file as stored, so it stays gated for all of them (README.md and .gitattributes stay open on /resolve only).
+    const url = `${hub.url}/alice/gated/raw/main/.gitattributes`;
     const anon = await fetch(url);
     assert.equal(anon.status, 401);
     assert.equal(anon.headers.get("x-error-code"), "GatedRepo");
@@ -147,6 +148,7 @@ describe("read API errors", () => {
     assert.equal(other.status, 403);
     assert.equal(other.headers.get("x-error-code"), "GatedRepo");
     assert.equal((await fetch(url, { headers: { authorization: `Bearer ${alice}` } })).status, 200);
+    assert.equal((await fetch(`${hub.url}/alice/gated/resolve/main/.gitattributes`)).status, 200, "as on huggingface.co");
     const info = (await (await fetch(`${hub.url}/api/models/alice/gated`)).json()) as { gated: unknown };
     assert.equal(info.gated, "manual");
     const tree = await fetch(`${hub.url}/api/models/alice/gated/tree/main`);

@@ -209,7 +209,8 @@ function describeListing(backend: "sqlite" | "postgres"): void {
     });
 
     test("full adds siblings, cardData and config add the card and the model's config", async () => {
-      const [item] = (await fetchPages(`${hub.url}/api/models?search=llama-chat&full=true&cardData=true&config=true`)).flatMap((p) => p.items);
+      // The full id: "llama-chat" alone also finds bob/Llama-Tiny by the words of its name and tags (full text).
+      const [item] = (await fetchPages(`${hub.url}/api/models?search=alice/llama-chat&full=true&cardData=true&config=true`)).flatMap((p) => p.items);
       assert.deepEqual(item!.siblings, [{ rfilename: ".gitattributes" }, { rfilename: "README.md" }, { rfilename: "config.json" }]);
       assert.deepEqual(item!.config, { architectures: ["LlamaForCausalLM"], model_type: "llama" });
       assert.equal((item!.cardData as Record<string, unknown>).library_name, "transformers");
@@ -218,7 +219,7 @@ function describeListing(backend: "sqlite" | "postgres"): void {
       assert.match(item!.lastModified as string, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
       // Through the client: filePaths is @huggingface/hub's name for siblings.
       const [viaClient] = await all(
-        listModels({ search: { query: "llama-chat" }, additionalFields: ["filePaths", "cardData", "tags"], hubUrl: hub.url }),
+        listModels({ search: { query: "alice/llama-chat" }, additionalFields: ["filePaths", "cardData", "tags"], hubUrl: hub.url }),
       );
       assert.deepEqual(viaClient!.filePaths, [".gitattributes", "README.md", "config.json"]);
       assert.ok(viaClient!.tags?.includes("chat"));

@@ -3,8 +3,11 @@ import { fileURLToPath } from "node:url";
 import { freePort, runCommand, type Server, startServer, waitUntilServing } from "./processes.js";
 
 const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
-/** The built CLI, exactly what `modelport serve` runs in production (hence `npm run build` first). */
-const cli = path.join(repoRoot, "bin", "modelport.js");
+/**
+ * The built CLI, exactly what `modelport serve` runs in production (hence `npm run build` first);
+ * `BENCH_CLI` names another build of it (say one compiled to a scratch folder).
+ */
+const cli = process.env.BENCH_CLI || path.join(repoRoot, "bin", "modelport.js");
 
 export interface BenchHub extends Server {
   /** `http://127.0.0.1:<port>` */

@@ -5,6 +5,7 @@ import { settings, type SettingName } from "../config/registry.js";
 import { openDb } from "../db/connect.js";
 import { DomainError } from "../lib/domain-error.js";
 import { AccountService } from "../services/accounts.js";
+import { AuditLog } from "../services/audit-log.js";
 import { ggufCommand, ggufUsage } from "./gguf.js";
 import { serve } from "../main.js";
 
@@ -13,7 +14,7 @@ const usage = `Usage:
                   [--inference-memory SIZE] [--inference-threads N] [--inference-parallel N]
                   [--inference-context-size N] [--inference-queue N] [--inference-gpu auto|off]
   modelport user create NAME [--admin] [--password-stdin] [--email E] [--data DIR]
-  modelport token create NAME [--role read|write] [--name LABEL] [--data DIR]
+  modelport token create NAME [--role read|write] [--name LABEL] [--expires DAYS|ISO-DATE] [--data DIR]
 ${ggufUsage}
 
 Every flag can also be set by its MODELPORT_* environment variable (see docs/config.md).`;
@@ -39,6 +40,7 @@ export async function main(argv: string[]): Promise<number> {
       email: { type: "string" },
       role: { type: "string" },
       name: { type: "string" },
+      expires: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -61,13 +63,14 @@ export async function main(argv: string[]): Promise<number> {
   if ((command === "user" || command === "token") && sub === "create" && arg !== undefined && positionals.length === 3) {
     const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: path.resolve(config.dataDir) });
     try {
-      const accounts = new AccountService(db);
+      // Tokens made here are in the audit log too, with no actor (the operator at the console).
+      const accounts = new AccountService(db, new AuditLog(db));
       if (command === "user") {
         const password = values["password-stdin"] ? await readPassword() : undefined;
         const user = await accounts.createUser({ name: arg, isAdmin: values.admin ?? false, password, email: values.email });
         console.log(`created user ${user.name}${user.is_admin ? " (admin)" : ""}`);
       } else {
-        const { token, role } = await accounts.createToken(arg, { role: values.role, label: values.name });
+        const { token, role } = await accounts.createToken(arg, { role: values.role, label: values.name, expiresAt: expiryOf(values.expires) });
         console.log(`created ${role} token for ${arg}; it is shown only once:`);
         console.log(token);
       }
@@ -91,4 +94,11 @@ async function readPassword(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString("utf8").split(/\r?\n/, 1)[0] ?? "";
+}
+
+/** `--expires 30` (days from now) or `--expires 2027-01-01T00:00:00Z`; the service checks the date. */
+function expiryOf(raw: string | undefined): string | undefined {
+  if (raw === undefined) return undefined;
+  if (/^\d{1,5}$/.test(raw)) return new Date(Date.now() + Number(raw) * 86_400_000).toISOString();
+  return raw;
 }

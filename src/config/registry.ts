@@ -189,6 +189,29 @@ export const settings = {
     env: "MODELPORT_UPSTREAMS", flag: undefined, default: [] as UpstreamRoute[], parse: upstreamRoutes,
     description: "OpenAI-compatible servers (vLLM, llama-server, KServe, Ray Serve, another Modelport) that serve some model ids, as JSON: `{\"<pattern>\": {\"baseURL\": \"http://host:8000/v1\", \"apiKey\": \"…\", \"model\": \"…\", \"access\": \"authenticated\"}}`. See docs/inference.md.",
   },
+  authFailureLimit: {
+    env: "MODELPORT_AUTH_FAILURE_LIMIT", flag: undefined, default: 30, parse: (raw: string) => count(raw, 0, 10 ** 6),
+    description: "Failed authentications (unknown, expired or revoked tokens; wrong passwords) allowed per client IP, and per account name at sign-in, per minute; more get 429 with `Retry-After` until the minute's allowance refills. 0: no limit. Counted in memory per hub process.",
+  },
+  writeRateLimit: {
+    env: "MODELPORT_WRITE_RATE_LIMIT", flag: undefined, default: 600, parse: (raw: string) => count(raw, 0, 10 ** 7),
+    description: "Write requests (API calls that change something, git pushes) allowed per token (per IP without one) per minute, in bursts up to the same number; more get 429 with `Retry-After`. LFS transfers and reads are not counted. 0: no limit. Counted in memory per hub process.",
+  },
+  maxJsonBodySize: {
+    env: "MODELPORT_MAX_JSON_BODY_SIZE", flag: undefined, default: 1024 ** 2, parse: bytes,
+    description: "Largest JSON request body of the API (bytes, or with a unit: `1M`); larger ones get 413. Streamed bodies (NDJSON commits, git packs, LFS uploads) are not limited by it, and a few routes take more (paths-info, preupload, validate-yaml: 16 MiB; OpenAI: 32 MiB). Default 1 MiB.",
+  },
+  allowSignup: {
+    env: "MODELPORT_ALLOW_SIGNUP", flag: "allow-signup", default: "first" as "first" | "true" | "false", parse: (raw: string): "first" | "true" | "false" => {
+      if (raw !== "first" && raw !== "true" && raw !== "false") throw new Error("must be first, true or false");
+      return raw;
+    },
+    description: "Who may create an account in the web app (`/join`). `first`: only while the hub has no account at all; that first account becomes an administrator. `true`: anyone (the first account is still the administrator). `false`: nobody; accounts are made with `modelport user create`.",
+  },
+  sessionLifetime: {
+    env: "MODELPORT_SESSION_LIFETIME", flag: undefined, default: 30 * 24 * 3600, parse: (raw: string) => count(raw, 60, 10 ** 9),
+    description: "Seconds a web app sign-in lasts before the user must sign in again. Default 30 days.",
+  },
   logLevel: {
     env: "MODELPORT_LOG_LEVEL", flag: "log-level", default: "info", parse: logLevel,
     description: "Log level: fatal, error, warn, info, debug, trace or silent.",

@@ -26,6 +26,7 @@ const statusOf: Record<ErrorKind, number> = {
   PreconditionFailed: 412,
   TooLarge: 413,
   Unprocessable: 422,
+  RateLimited: 429,
   Unavailable: 503,
 };
 
@@ -93,7 +94,9 @@ function sendError(
   reply.code(status);
   reply.header("X-Error-Message", headerSafe(message));
   if (code) reply.header("X-Error-Code", code);
-  if (status === 401) reply.header("WWW-Authenticate", authRealm);
+  // A browser answers a Basic challenge to its own fetch() with a password dialog over the web app
+  // (which signs in with its session cookie), so fetch()/XHR calls (`Sec-Fetch-Dest: empty`) get none.
+  if (status === 401 && request.headers["sec-fetch-dest"] !== "empty") reply.header("WWW-Authenticate", authRealm);
   if (details.retryAfterSeconds !== undefined) reply.header("Retry-After", String(Math.ceil(details.retryAfterSeconds)));
   if (style === "openai") {
     reply.type("application/json; charset=utf-8").send(JSON.stringify(openAiError(status, message, code, details)));

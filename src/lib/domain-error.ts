@@ -13,6 +13,8 @@ export const errorKinds = [
   /** Well-formed but refused on its meaning (the Hub's 422: unsafe commit paths, unknown LFS objects). */
   "Unprocessable",
   "TooLarge",
+  /** Too many requests (abuse limits): 429 with `Retry-After`. */
+  "RateLimited",
   "Unavailable",
 ] as const;
 export type ErrorKind = (typeof errorKinds)[number];

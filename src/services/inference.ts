@@ -16,7 +16,7 @@ import { DomainError } from "../lib/domain-error.js";
 import { LruCache } from "../lib/lru-cache.js";
 import { DetailedError } from "../lib/error-details.js";
 import { MetricsRegistry } from "../lib/metrics.js";
-import { canReadContent } from "./access.js";
+import { canInfer, mayCallInference } from "./access.js";
 import type { ListingService } from "./listing.js";
 import type { Principal } from "./principal.js";
 import type { FileDownload, RepoFileService } from "./repo-files.js";
@@ -124,6 +124,7 @@ export class InferenceService {
       if (upstream.route.access === "authenticated" && p.kind === "anonymous") {
         throw new DomainError("Unauthenticated", "This model needs an access token: send Authorization: Bearer hf_…");
       }
+      if (!mayCallInference(p)) throw inferenceDenied(id);
       return { kind: "upstream", id, upstream };
     }
     const parsed = parseModelId(id);
@@ -134,6 +135,7 @@ export class InferenceService {
       const { repo, commit } = await this.files.openRevision(p, { type: "model", namespace: parsed.namespace, name: parsed.name }, parsed.revision ?? "HEAD", {
         content: true,
       });
+      if (!canInfer(p, repo.row)) throw inferenceDenied(id);
       repoCreated = repo.row.created_at;
       let file = parsed.file;
       if (file === undefined) {
@@ -244,7 +246,8 @@ export class InferenceService {
         ...(cursor !== undefined ? { cursor } : {}),
       });
       for (const item of page.items) {
-        if (!canReadContent(p, item.repo.row) || !hasServableGguf(item.siblings ?? [])) continue;
+        // The same rules as calling it (`resolve`): its files readable, and the token allowed to run it.
+        if (!hasServableGguf(item.siblings ?? []) || !canInfer(p, item.repo.row) || !(await this.files.mayReadContent(p, item.repo))) continue;
         out.push({ id: item.repo.id, created: unixSeconds(item.repo.row.created_at), ownedBy: item.repo.row.namespace });
       }
       seen += page.items.length;
@@ -370,4 +373,9 @@ function labelOf(target: InferenceTarget): string {
 function unixSeconds(iso: string): number {
   const t = Date.parse(iso);
   return Number.isFinite(t) ? Math.floor(t / 1000) : 0;
+}
+
+/** A fine-grained token without the inference permission for this model (a read or write token always has it). */
+function inferenceDenied(id: string): DetailedError {
+  return new DetailedError("PermissionDenied", `This fine-grained token may not run \`${id}\`: it needs inference.serverless.write on it`);
 }

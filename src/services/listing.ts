@@ -5,15 +5,18 @@ import type { RepoRow } from "../db/queries/repos.js";
 import { DomainError } from "../lib/domain-error.js";
 import { listTree } from "../lib/git/tree.js";
 import { runGit } from "../lib/git/run-git.js";
+import { type ParameterRange, parseParameterRange } from "../lib/parameter-range.js";
 import type { RepoType } from "../lib/repo-names.js";
+import { queryWords } from "../lib/search-text.js";
 import { readablePrivateScope } from "./access.js";
 import type { Principal } from "./principal.js";
 import type { Repo, RepoService } from "./repos.js";
+import { mapLimit } from "../lib/map-limit.js";
 
 /**
  * The `sort` values clients send (hf-hub-protocol.md §4.6) and the column each
- * orders by. We keep no trending score or 30-day counters yet, so those sort
- * by their all-time counterparts.
+ * orders by. `downloads` is the last 30 days; we keep no 30-day like count,
+ * so `likes30d` sorts by likes.
  */
 const sortKeys: Record<string, RepoSortKey> = {
   lastModified: "updated_at",
@@ -21,9 +24,10 @@ const sortKeys: Record<string, RepoSortKey> = {
   createdAt: "created_at",
   created_at: "created_at",
   downloads: "downloads",
-  downloadsAllTime: "downloads",
-  trendingScore: "downloads",
-  trending_score: "downloads",
+  downloadsAllTime: "downloads_all_time",
+  trendingScore: "trending_score",
+  trending_score: "trending_score",
+  trending: "trending_score",
   likes: "likes",
   likes30d: "likes",
   id: "id",
@@ -41,13 +45,15 @@ const maxConfigBytes = 1 << 20;
 
 export interface ListReposInput {
   type: RepoType;
-  /** Case-insensitive substrings of the repo id, all required. */
+  /** All required: each a case-insensitive substring of the repo id, or words of its card (full text). */
   search: string[];
   author?: string;
   /** Tags, all required: bare (`chat`) or keyed (`license:mit`, `language:en`). */
   tags: string[];
   pipelineTag?: string;
   gated?: boolean;
+  /** The Hub's `num_parameters` range (`min:1B,max:7B`). */
+  numParameters?: string;
   sort?: string;
   /** -1 descending (the default), 1 ascending. */
   direction?: number;
@@ -107,7 +113,8 @@ export class ListingService {
     const rows = await listRepoRows(this.db, {
       type: input.type,
       privateScope: readablePrivateScope(p),
-      search: input.search,
+      search: input.search.map((text) => ({ text, words: queryWords(text) })),
+      parameters: input.numParameters === undefined ? undefined : parameterRange(input.numParameters),
       author: input.author,
       tags: input.tags,
       pipelineTag: input.pipelineTag,
@@ -137,6 +144,14 @@ export class ListingService {
   }
 }
 
+function parameterRange(raw: string): ParameterRange {
+  try {
+    return parseParameterRange(raw);
+  } catch (err) {
+    throw new DomainError("InvalidArgument", (err as Error).message);
+  }
+}
+
 function checkTerms(what: string, terms: string[]): void {
   if (terms.length > maxTerms) throw new DomainError("InvalidArgument", `at most ${maxTerms} ${what} values are accepted`);
   if (terms.some((t) => t.length > maxTermLength)) {
@@ -160,7 +175,7 @@ function decodeCursor(cursor: string, sort: RepoSortKey, descending: boolean): {
   } catch {
     parsed = undefined;
   }
-  const numeric = sort === "downloads" || sort === "likes";
+  const numeric = sort === "downloads" || sort === "downloads_all_time" || sort === "trending_score" || sort === "likes";
   if (
     !Array.isArray(parsed) ||
     parsed.length !== 4 ||
@@ -205,18 +220,4 @@ async function configSummary(repo: Repo): Promise<Record<string, unknown> | unde
     // A config.json that is not JSON, or a repo gone meanwhile: nothing to summarise.
     return undefined;
   }
-}
-
-/** `Promise.all` over `items` with at most `n` calls of `fn` running at once; results keep their order. */
-async function mapLimit<T, R>(items: T[], n: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(n, items.length) }, worker));
-  return out;
 }

@@ -12,6 +12,7 @@ import { maxPointerSize, parseLfsPointer } from "../lib/lfs/pointer.js";
 import { LruCache } from "../lib/lru-cache.js";
 import { type CardMetadata, maxCardBytes, parseCard } from "../lib/model-card.js";
 import type { BlobStore, ByteRange } from "../lib/storage/blob-store.js";
+import { gateFreeFiles } from "./access.js";
 import type { Principal } from "./principal.js";
 import type { Repo, RepoRef, RepoService } from "./repos.js";
 import type { RevisionService } from "./revisions.js";
@@ -101,12 +102,19 @@ export class RepoFileService {
 
   /**
    * The repo (if the caller may read it) and the commit `revision` names.
-   * With `content`, also requires access to file contents (gated repos).
+   * With `content`, also requires access to file contents (gated repos),
+   * unless `file` is one of the `gateFreeFiles` (the card, `.gitattributes`).
    */
-  async openRevision(p: Principal, ref: RepoRef, revision: string, opts: { content?: boolean } = {}): Promise<{ repo: Repo; commit: string }> {
-    const repo = opts.content ? await this.repos.findContentReadable(p, ref) : await this.repos.findReadable(p, ref);
+  async openRevision(p: Principal, ref: RepoRef, revision: string, opts: { content?: boolean; file?: string } = {}): Promise<{ repo: Repo; commit: string }> {
+    const gated = opts.content && !(opts.file !== undefined && gateFreeFiles.includes(opts.file));
+    const repo = gated ? await this.repos.findContentReadable(p, ref) : await this.repos.findReadable(p, ref);
     const commit = await this.revisions.resolveRevision(repo, revision);
     return { repo, commit };
+  }
+
+  /** Whether the caller may download the files of a repo they can see (gated repos: owners and accepted users). */
+  mayReadContent(p: Principal, repo: Repo): Promise<boolean> {
+    return this.repos.mayReadContent(p, repo);
   }
 
   /** The file at `path`; 404 `EntryNotFound` when there is none (or it is a folder). */

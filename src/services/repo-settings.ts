@@ -16,6 +16,7 @@ import { checkName, type RepoType } from "../lib/repo-names.js";
 import { canOwnNamespace } from "./access.js";
 import type { Principal } from "./principal.js";
 import type { Repo, RepoRef, RepoService } from "./repos.js";
+import type { AuditLog } from "./audit-log.js";
 
 export const gatedModes = ["auto", "manual"] as const;
 export type Gated = false | (typeof gatedModes)[number];
@@ -35,6 +36,7 @@ export class RepoSettingsService {
     private readonly db: Db,
     private readonly repos: RepoService,
     private readonly catFiles: CatFilePool,
+    private readonly audit?: AuditLog,
   ) {}
 
   /**
@@ -62,6 +64,9 @@ export class RepoSettingsService {
       gated: input.gated === undefined ? undefined : input.gated === false ? "false" : input.gated,
     });
     if (!row) throw new DomainError("NotFound", "Repository not found", "RepoNotFound"); // deleted meanwhile
+    const target = `${repo.type}/${repo.id}`;
+    if (row.private !== repo.row.private) await this.audit?.record(p, "repo.visibility", target, { private: row.private === 1 });
+    if (row.gated !== repo.row.gated) await this.audit?.record(p, "repo.gating", target, { from: repo.row.gated, to: row.gated });
     return { ...repo, row };
   }
 
@@ -133,6 +138,7 @@ export class RepoSettingsService {
     } finally {
       await deleteRepoMove(this.db, repo.row.id);
     }
+    await this.audit?.record(p, "repo.move", `${type}/${repo.id}`, { to: `${to.namespace}/${to.name}` });
     const moved = await this.repos.findUnchecked({ type, ...to });
     if (!moved) throw new DomainError("NotFound", "Repository not found", "RepoNotFound"); // deleted right after
     return moved;

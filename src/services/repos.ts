@@ -9,10 +9,12 @@ import { DomainError } from "../lib/domain-error.js";
 import { createBareRepo } from "../lib/git/bare-repo.js";
 import { LruCache } from "../lib/lru-cache.js";
 import { checkName, type RepoType, repoUrlPrefix } from "../lib/repo-names.js";
-import { canOwnNamespace, canRead, canReadContent, canWrite, gatedDenied, notVisible, writeDenied } from "./access.js";
+import { canOwnNamespace, canRead, canReadContent, canWrite, gatedDenied, needsGateDecision, notVisible, writeDenied } from "./access.js";
+import { findAccessRequestStatus } from "../db/queries/access-requests.js";
 import type { Principal } from "./principal.js";
 import type { CatFilePool } from "../lib/git/cat-file.js";
 import type { RepoIndexer } from "./repo-index.js";
+import type { AuditLog } from "./audit-log.js";
 
 /** A repo as the services hand it around: its row, its id and its folder. */
 export interface Repo {
@@ -49,6 +51,7 @@ export class RepoService {
     private readonly tmpDir: string,
     private readonly catFiles: CatFilePool,
     private readonly indexer: RepoIndexer,
+    private readonly audit?: AuditLog,
   ) {}
 
   /** Folder of a repo: `<data>/repos/<type>s/<namespace>/<name>.git` (names already validated). */
@@ -58,7 +61,7 @@ export class RepoService {
 
   async create(p: Principal, input: { type: RepoType; namespace?: string | null; name: unknown; private?: boolean }): Promise<Repo> {
     if (p.kind === "anonymous") throw new DomainError("Unauthenticated", "Authentication required to create a repository");
-    if (p.token.role !== "write") throw new DomainError("PermissionDenied", "This token is read-only; use a write token");
+    if (p.token.role === "read") throw new DomainError("PermissionDenied", "This token is read-only; use a write token");
     const name = checkName(input.name, "repo name");
     const namespace = checkName(input.namespace ?? p.name, "namespace");
     if (!canOwnNamespace(p, namespace)) {
@@ -66,7 +69,7 @@ export class RepoService {
     }
     let row: RepoRow;
     try {
-      row = await insertRepo(this.db, { type: input.type, namespace, name, private: input.private ?? false });
+      row = await insertRepo(this.db, { type: input.type, namespace, name, private: input.private ?? false, createdBy: p.userId });
     } catch (err) {
       if (isUniqueViolation(err)) throw new DomainError("AlreadyExists", `You already created this ${input.type} repo`);
       throw err;
@@ -99,6 +102,7 @@ export class RepoService {
       if (err.code !== "ENOENT") throw err;
     });
     await deleteRepoRow(this.db, repo.row.id);
+    await this.audit?.record(p, "repo.delete", `${repo.type}/${repo.id}`, { private: repo.row.private === 1 });
     await rm(trash, { recursive: true, force: true });
   }
 
@@ -116,8 +120,19 @@ export class RepoService {
    */
   async findContentReadable(p: Principal, ref: RepoRef): Promise<Repo> {
     const repo = await this.findReadable(p, ref);
-    if (!canReadContent(p, repo.row)) throw gatedDenied(p, repo.type, repo.id);
+    if (!(await this.mayReadContent(p, repo))) throw gatedDenied(p, repo.type, repo.id);
     return repo;
+  }
+
+  /**
+   * `canReadContent` for a repo the caller can see, with the caller's access
+   * request looked up when it matters (never cached: a revoked request closes
+   * the files at once).
+   */
+  async mayReadContent(p: Principal, repo: Repo): Promise<boolean> {
+    if (!needsGateDecision(p, repo.row) || p.kind !== "user") return canReadContent(p, repo.row);
+    const status = await findAccessRequestStatus(this.db, repo.row.id, p.userId);
+    return canReadContent(p, repo.row, status === "accepted");
   }
 
   /** The repo if the caller may write it; a repo they cannot see is reported as missing. */

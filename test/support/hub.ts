@@ -57,3 +57,47 @@ export async function createRepo(
   if (res.status !== 200) throw new Error(`create ${name}: ${res.status} ${await res.text()}`);
   return ((await res.json()) as { name: string }).name;
 }
+
+/** Calls the hub's JSON API with a token and fails the test on any answer but 200. */
+async function apiCall<T>(t: TestHub, token: string, method: string, path: string, body?: unknown): Promise<T> {
+  const res = await fetch(`${t.url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  if (res.status !== 200) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+  return (await res.json()) as T;
+}
+
+/** Creates an organization through the API; the token's user becomes its admin. */
+export async function createOrg(t: TestHub, adminToken: string, name: string): Promise<void> {
+  await apiCall(t, adminToken, "POST", "/api/organizations", { name });
+}
+
+/** Adds an existing user to an org with a role (the token must be an org admin's). */
+export async function addOrgMember(
+  t: TestHub,
+  adminToken: string,
+  org: string,
+  user: string,
+  role: "read" | "contributor" | "write" | "admin",
+): Promise<void> {
+  await apiCall(t, adminToken, "POST", `/api/organizations/${org}/members`, { user, role });
+}
+
+/** A scope of a fine-grained token (docs/compat/hf-api.md lists the permissions). */
+export interface TestScope {
+  entity: { type: "user" | "org" | "model" | "dataset" | "space"; name: string };
+  permissions: ("repo.content.read" | "repo.write" | "org.read" | "org.write" | "inference.serverless.write")[];
+}
+
+/** Creates a fine-grained token for the owner of `ownerToken` (a write token) and returns it. */
+export async function scopedToken(
+  t: TestHub,
+  ownerToken: string,
+  scoped: TestScope[],
+  opts: { name?: string; expiresAt?: string } = {},
+): Promise<string> {
+  const body = { name: opts.name ?? "fine-grained", role: "fineGrained", scoped, ...(opts.expiresAt ? { expiresAt: opts.expiresAt } : {}) };
+  return (await apiCall<{ token: string }>(t, ownerToken, "POST", "/api/settings/tokens", body)).token;
+}

@@ -10,11 +10,12 @@ export interface RepoKey {
   name: string;
 }
 
-export async function insertRepo(db: Db, repo: RepoKey & { private: boolean }): Promise<RepoRow> {
+export async function insertRepo(db: Db, repo: RepoKey & { private: boolean; createdBy?: number | null }): Promise<RepoRow> {
   const now = new Date().toISOString();
+  const { createdBy, ...key } = repo;
   return db.kysely
     .insertInto("repos")
-    .values({ ...repo, private: repo.private ? 1 : 0, created_at: now, updated_at: now })
+    .values({ ...key, private: repo.private ? 1 : 0, created_by: createdBy ?? null, created_at: now, updated_at: now })
     .returningAll()
     .executeTakeFirstOrThrow();
 }

@@ -12,13 +12,17 @@ import { expandableKeys } from "./repo-info.js";
  * `GET /api/models`, `/api/datasets`, `/api/spaces` (hf-hub-protocol.md §4.6,
  * §11(c)), with the query parameters huggingface_hub and @huggingface/hub send:
  *
- * - `search` (repeatable): case-insensitive substring of the repo id;
+ * - `search` (repeatable): case-insensitive substring of the repo id, or
+ *   words of its name, card metadata and README (full text, CJK included);
  * - `author`: the namespace; `pipeline_tag`; `gated=true|false`;
  * - `filter` (repeatable): tags, all required, bare (`chat`) or in the Hub's
  *   `key:value` forms (`license:mit`, `language:en`, `task_categories:…`);
- *   `library=x` and `language=x` are `filter=library:x` and `filter=language:x`;
- * - `sort` (`lastModified`, `createdAt`, `downloads`, `likes`, `id`;
- *   `trendingScore` sorts by downloads) and `direction` (-1 default, or 1);
+ *   `library=x`, `language=x` and `license=x` are `filter=library:x`,
+ *   `filter=language:x` and `filter=license:x`; formats (`gguf`, `safetensors`,
+ *   `onnx`) and `base_model:[<relation>:]<id>` are tags too;
+ * - `num_parameters=min:1B,max:7B` (either bound; K, M, B, T);
+ * - `sort` (`trendingScore`, `downloads` (30 days), `downloadsAllTime`, `likes`,
+ *   `lastModified`, `createdAt`, `id`) and `direction` (-1 default, or 1);
  * - `limit`: page size, clamped; further pages through an absolute
  *   `Link: <…>; rel="next"` that repeats every other parameter with a `cursor`;
  * - `full` (adds `siblings`), `cardData`, `config`, and `expand`/`expand[]`
@@ -43,7 +47,9 @@ export function registerListRepos(app: FastifyInstance, services: Services, publ
           ...(queryList(q, "filter") ?? []),
           ...(queryList(q, "library") ?? []).map((l) => `library:${l}`),
           ...(queryList(q, "language") ?? []).map((l) => `language:${l}`),
+          ...(queryList(q, "license") ?? []).map((l) => `license:${l}`),
         ],
+        numParameters: queryString(q, "num_parameters") || undefined,
         pipelineTag: queryString(q, "pipeline_tag") || undefined,
         gated: queryFlag(q, "gated"),
         sort: queryString(q, "sort"),
@@ -73,7 +79,7 @@ export function registerListRepos(app: FastifyInstance, services: Services, publ
 function toApiListedRepo(item: ListedRepo, opts: { cardData: boolean }): Record<string, unknown> {
   const { repo } = item;
   const summary = toApiRepoSummary(repo, { cardData: opts.cardData });
-  const out: Record<string, unknown> = { ...summary, downloadsAllTime: summary.downloads, trendingScore: 0 };
+  const out: Record<string, unknown> = { ...summary, downloadsAllTime: repo.row.downloads_all_time, trendingScore: repo.row.trending_score };
   if (repo.type === "space") {
     // A space's SDK is declared in its card (`sdk: gradio`); @huggingface/hub's listSpaces reads it.
     const card = (summary.cardData ?? JSON.parse(repo.row.card_data)) as Record<string, unknown>;

@@ -5,6 +5,7 @@ import type { Services } from "../../services/index.js";
 import type { RepoFile } from "../../services/repo-files.js";
 import type { RepoInfo } from "../../services/repo-info.js";
 import { repoRefOf } from "../request-context.js";
+import { apiModelMetadata } from "./api-model-metadata.js";
 import { toApiRepoSummary } from "./api-repo.js";
 import { queryFlag, queryList } from "./query.js";
 import { rawTailAfter, splitRevisionAndPath } from "./revision-path.js";
@@ -13,8 +14,8 @@ import { rawTailAfter, splitRevisionAndPath } from "./revision-path.js";
  * The `expand` values the Hub accepts per repo type: huggingface_hub's
  * `Expand{Model,Dataset,Space}Property_T` and @huggingface/hub's
  * `*_EXPANDABLE_KEYS`. Anything else is a 400, as on huggingface.co. Values we
- * have no data for (`safetensors`, `gguf`, `runtime`, …) are accepted and
- * left out of the answer, which both clients read as "unknown".
+ * have no data for (`transformersInfo`, `runtime`, …) are accepted and left
+ * out of the answer, which both clients read as "unknown".
  */
 export const expandableKeys: Record<RepoType, readonly string[]> = {
   model: [
@@ -64,6 +65,13 @@ export function registerRepoInfo(app: FastifyInstance, services: Services): void
         usedStorage: want("usedStorage"),
       });
       const full = toApiRepoInfo(info, { blobs });
+      // Indexed file metadata (config, gguf, safetensors, baseModels), and the model tree's child count when asked.
+      Object.assign(full, apiModelMetadata(info.repo, info.commit));
+      if (type === "model" && expand?.includes("childrenModelCount")) {
+        full.childrenModelCount = await services.modelTree.childrenCount(request.principal, info.repo);
+      }
+      // The web app shows whether the signed-in caller likes the repo.
+      if (request.principal.kind === "user" && expand === undefined) full.isLikedByUser = await services.likes.isLikedBy(request.principal, info.repo);
       if (expand === undefined) return full;
       const picked: Record<string, unknown> = { _id: full._id, id: full.id };
       for (const field of expand) if (full[field] !== undefined) picked[field] = full[field];
@@ -98,7 +106,12 @@ function revisionOf(request: FastifyRequest, base: string): string {
 function toApiRepoInfo(info: RepoInfo, opts: { blobs: boolean }): Record<string, unknown> {
   const { repo, card } = info;
   const summary = toApiRepoSummary(repo);
-  const out: Record<string, unknown> = { ...summary, sha: info.commit, downloadsAllTime: summary.downloads, trendingScore: 0 };
+  const out: Record<string, unknown> = {
+    ...summary,
+    sha: info.commit,
+    downloadsAllTime: repo.row.downloads_all_time,
+    trendingScore: repo.row.trending_score,
+  };
   if (card) {
     delete out.pipeline_tag;
     delete out.library_name;

@@ -39,10 +39,16 @@ export async function serveFile(
   const params = request.params as { namespace: string; name: string };
   const tail = rawTailAfter(request.url, `/${repoUrlPrefix[type]}${params.namespace}/${params.name}/${route}/`);
   const { revision, path } = splitRevisionAndPath(tail);
-  const { repo, commit } = await services.files.openRevision(request.principal, repoRefOf(type, params), revision, { content: true });
+  const { repo, commit } = await services.files.openRevision(request.principal, repoRefOf(type, params), revision, {
+    content: true,
+    // The card and .gitattributes of a gated repo stay downloadable through /resolve, as on huggingface.co (§3.6).
+    ...(route === "resolve" ? { file: path } : {}),
+  });
   // Set before the file look-up: a 404 EntryNotFound with the commit lets huggingface_hub cache the miss (§3.2 step 7).
   reply.header("X-Repo-Commit", commit);
   const file = await services.files.download(repo, commit, path, { raw: route === "raw" });
+  // A download is counted once the file is known to exist (lib/download-query-files.ts decides which files count).
+  if (route === "resolve") services.downloads.record(repo, path, downloadClientOf(request));
 
   if (request.method === "HEAD") return withFileHeaders(reply, request, file, path).header("Content-Length", file.size).send();
   const range = parseRange(request.headers.range, file.size);
@@ -83,4 +89,10 @@ function contentDisposition(path: string): string {
   const ascii = name.replace(/[^\x20-\x7e]|["\\%]/g, "_");
   const encoded = encodeURIComponent(name).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
   return `inline; filename*=UTF-8''${encoded}; filename="${ascii}"`;
+}
+
+/** Who is downloading, for counting one snapshot once: the user, or the address and client program. */
+function downloadClientOf(request: FastifyRequest): string {
+  const p = request.principal;
+  return p.kind === "user" ? `user:${p.userId}` : `ip:${request.ip} ${request.headers["user-agent"] ?? ""}`;
 }

@@ -1,12 +1,28 @@
 import type { FastifyInstance } from "fastify";
+import type { OrgRole, TokenRole, TokenScope } from "../../services/principal.js";
 import { whoAmI } from "../../services/whoami.js";
 
 /**
  * `GET /api/whoami-v2` as the Hub answers it (hf-hub-protocol.md §4.7):
  * @huggingface/hub's `whoAmI` dereferences `auth.accessToken.createdAt`, and
  * huggingface_hub's login reads `auth.accessToken.role` and `displayName` and
- * joins `orgs[].name`.
+ * joins `orgs[].name`. Organizations carry `roleInOrg`; a fine-grained token
+ * is described under `accessToken.fineGrained` (`scoped[]` with each entity
+ * and its permissions), an expiring one has `auth.expiresAt`.
  */
+interface ApiWhoAmIOrg {
+  type: "org";
+  id: string;
+  name: string;
+  fullname: string;
+  email: null;
+  canPay: boolean;
+  avatarUrl: string;
+  periodEnd: null;
+  isEnterprise: boolean;
+  roleInOrg: OrgRole;
+}
+
 interface ApiWhoAmIUser {
   type: "user";
   id: string;
@@ -17,16 +33,23 @@ interface ApiWhoAmIUser {
   isPro: boolean;
   canPay: boolean;
   periodEnd: null;
-  orgs: { type: "org"; id: string; name: string; fullname: string }[];
+  orgs: ApiWhoAmIOrg[];
   auth: {
     type: "access_token";
-    accessToken: { displayName: string; role: "read" | "write"; createdAt: string };
+    accessToken: {
+      displayName: string;
+      role: TokenRole;
+      createdAt: string;
+      fineGrained?: { canReadGatedRepos: boolean; global: string[]; scoped: TokenScope[] };
+    };
+    expiresAt?: string;
   };
 }
 
 export function registerWhoAmI(app: FastifyInstance): void {
   app.get("/api/whoami-v2", async (request): Promise<ApiWhoAmIUser> => {
     const user = whoAmI(request.principal);
+    const { token } = user;
     return {
       type: "user",
       id: String(user.userId),
@@ -38,10 +61,28 @@ export function registerWhoAmI(app: FastifyInstance): void {
       isPro: false,
       canPay: false,
       periodEnd: null,
-      orgs: [],
+      orgs: user.orgs.map((o) => ({
+        type: "org",
+        id: String(o.id),
+        name: o.name,
+        fullname: o.fullname,
+        email: null,
+        canPay: false,
+        avatarUrl: "",
+        periodEnd: null,
+        isEnterprise: false,
+        roleInOrg: o.role,
+      })),
       auth: {
         type: "access_token",
-        accessToken: { displayName: user.token.name, role: user.token.role, createdAt: user.token.createdAt },
+        accessToken: {
+          displayName: token.name,
+          role: token.role,
+          createdAt: token.createdAt,
+          // Gated repos whose access the user was granted stay readable, as with the Hub's default for new tokens.
+          ...(token.role === "fineGrained" ? { fineGrained: { canReadGatedRepos: true, global: [], scoped: token.scoped ?? [] } } : {}),
+        },
+        ...(token.expiresAt ? { expiresAt: token.expiresAt } : {}),
       },
     };
   });

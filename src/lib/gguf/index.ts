@@ -2,8 +2,8 @@
  * The GGUF toolkit: a streaming writer, a bounded reader that validates what llama.cpp would choke on,
  * a summary for the hub, and the generators of the project's own test models (docs/models.md).
  */
-export { inspectGguf, type GgufSummary } from "./inspect.js";
-export { readGguf, type ReadGgufOptions } from "./reader.js";
+export { inspectGguf, summarizeGguf, type GgufSummary } from "./inspect.js";
+export { readGguf, readGgufFrom, type GgufByteSource, type ReadGgufOptions } from "./reader.js";
 export { encodeGgufHeader, writeGguf, type GgufContents, type GgufTensor, type TensorChunks, type TensorLayout } from "./writer.js";
 export type { GgufFile, GgufReadValue, GgufScalar, GgufTensorInfo, GgufValue } from "./types.js";
 export { DEFAULT_SCRIPTED_ANSWER, MAX_SCRIPTED_TOKENS, scriptedAnswerTokens, writeScriptedLlama, type ScriptedLlamaOptions } from "./scripted-llama.js";

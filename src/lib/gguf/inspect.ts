@@ -4,6 +4,7 @@
  */
 import { embeddingArchitectures, fileTypeNames, poolingTypes, type PoolingType } from "./constants.js";
 import { metadataNumber, metadataString, readGguf } from "./reader.js";
+import type { GgufFile } from "./types.js";
 
 export interface GgufSummary {
   /** GGUF format version (2 or 3). */
@@ -50,7 +51,11 @@ export interface GgufSummary {
  * is not a GGUF file llama.cpp can safely open.
  */
 export async function inspectGguf(file: string): Promise<GgufSummary> {
-  const gguf = await readGguf(file, { maxArrayItems: 64 });
+  return summarizeGguf(await readGguf(file, { maxArrayItems: 64 }));
+}
+
+/** The summary of a GGUF file already read (by `readGguf` or `readGgufFrom`). */
+export function summarizeGguf(gguf: GgufFile): GgufSummary {
   const { metadata, tensors } = gguf;
   const architecture = metadataString(metadata.get("general.architecture"));
   const arch = (key: string) => (architecture === null ? undefined : metadata.get(`${architecture}.${key}`));

@@ -20,6 +20,22 @@ export interface ReadGgufOptions {
   maxArrayItems?: number;
   /** Refuse files whose header + metadata + tensor infos exceed this many bytes. Default 256 MiB. */
   maxMetadataBytes?: number;
+  /**
+   * "llama.cpp" (the default) also applies the checks whose failure aborts llama.cpp (duplicate tokens,
+   * non-F32 norms, missing special tokens); "structure" only checks that the file is well-formed GGUF,
+   * which is all the hub's metadata index needs.
+   */
+  checks?: "llama.cpp" | "structure";
+  /** Bytes read first (default 4 MiB, where most files' metadata ends); smaller suits remote sources. */
+  firstWindowBytes?: number;
+}
+
+/** Random access to the bytes of a GGUF file wherever it lives (a local file, an LFS object, a git blob). */
+export interface GgufByteSource {
+  /** Total size of the file in bytes. */
+  size: number;
+  /** Bytes `position .. position + length - 1` (fewer only when the file ends first). */
+  read(position: number, length: number): Promise<Buffer>;
 }
 
 const TOKENS_KEY = "tokenizer.ggml.tokens";
@@ -38,29 +54,39 @@ class NeedMore {
 
 /** Reads and validates a GGUF file's metadata. Throws `DomainError("InvalidArgument")` on any invalid file. */
 export async function readGguf(file: string, options: ReadGgufOptions = {}): Promise<GgufFile> {
-  const maxMetadata = options.maxMetadataBytes ?? 256 * 1024 * 1024;
   const fh = await open(file, "r");
   try {
-    const fileSize = (await fh.stat()).size;
-    let window = Math.min(fileSize, FIRST_WINDOW, maxMetadata);
-    for (;;) {
-      const buf = await readAt(fh, 0, window);
-      if (buf.length < window) throw invalid("the file shrank while it was being read");
-      try {
-        const gguf = parse(buf, fileSize, options.maxArrayItems ?? Infinity);
-        if (gguf.dataOffset > maxMetadata) throw invalid(`metadata is larger than ${maxMetadata} bytes`);
-        return gguf;
-      } catch (err) {
-        if (!(err instanceof NeedMore)) throw err;
-        // The parser only asks for bytes it has checked lie inside the file.
-        if (err.end > maxMetadata) throw invalid(`metadata is larger than ${maxMetadata} bytes`);
-        const next = Math.min(fileSize, maxMetadata, Math.max(window * 4, err.end));
-        if (next <= window) throw invalid("metadata runs past the end of the file");
-        window = next;
-      }
-    }
+    const size = (await fh.stat()).size;
+    return await readGgufFrom({ size, read: (position, length) => readAt(fh, position, length) }, options);
   } finally {
     await fh.close();
+  }
+}
+
+/**
+ * `readGguf` over any byte source: only the first bytes are read (a window that grows 4× while the
+ * metadata runs past it), so a header in an object store costs a few ranged reads, never the weights.
+ */
+export async function readGgufFrom(source: GgufByteSource, options: ReadGgufOptions = {}): Promise<GgufFile> {
+  const maxMetadata = options.maxMetadataBytes ?? 256 * 1024 * 1024;
+  const fileSize = source.size;
+  const llamaChecks = (options.checks ?? "llama.cpp") === "llama.cpp";
+  let window = Math.min(fileSize, options.firstWindowBytes ?? FIRST_WINDOW, maxMetadata);
+  for (;;) {
+    const buf = await source.read(0, window);
+    if (buf.length < window) throw invalid("the file shrank while it was being read");
+    try {
+      const gguf = parse(buf, fileSize, options.maxArrayItems ?? Infinity, llamaChecks);
+      if (gguf.dataOffset > maxMetadata) throw invalid(`metadata is larger than ${maxMetadata} bytes`);
+      return gguf;
+    } catch (err) {
+      if (!(err instanceof NeedMore)) throw err;
+      // The parser only asks for bytes it has checked lie inside the file.
+      if (err.end > maxMetadata) throw invalid(`metadata is larger than ${maxMetadata} bytes`);
+      const next = Math.min(fileSize, maxMetadata, Math.max(window * 4, err.end));
+      if (next <= window) throw invalid("metadata runs past the end of the file");
+      window = next;
+    }
   }
 }
 
@@ -183,7 +209,7 @@ function valueType(id: number, key: string): (typeof ggufValueTypes)[number] {
   return type;
 }
 
-function parse(buf: Buffer, fileSize: number, maxArrayItems: number): GgufFile {
+function parse(buf: Buffer, fileSize: number, maxArrayItems: number, llamaChecks: boolean): GgufFile {
   const c = new Cursor(buf, fileSize);
 
   // 1. Header: magic, version, tensor count, KV count.
@@ -302,9 +328,11 @@ function parse(buf: Buffer, fileSize: number, maxArrayItems: number): GgufFile {
   }
 
   // Checked once the whole metadata is in the window (the parse may run again on a bigger one).
-  if (tokenCount !== null) checkTokens(buf, tokensAt, tokenCount);
-  checkFloatOperands(tensors);
-  checkSpecialTokens(metadata, tokenCount);
+  if (llamaChecks) {
+    if (tokenCount !== null) checkTokens(buf, tokensAt, tokenCount);
+    checkFloatOperands(tensors);
+    checkSpecialTokens(metadata, tokenCount);
+  }
   return { version, alignment, metadata, tensors, dataOffset, fileSize, tokenCount };
 }
 

@@ -41,6 +41,6 @@ export interface GgufFile {
   /** Absolute file offset where the tensor data section starts. */
   dataOffset: number;
   fileSize: number;
-  /** Number of tokens in `tokenizer.ggml.tokens`, when present (validated unique and non-empty). */
+  /** Number of tokens in `tokenizer.ggml.tokens`, when present (validated unique and non-empty unless read with `checks: "structure"`). */
   tokenCount: number | null;
 }
