@@ -227,6 +227,20 @@ function describeSearch(backend: "sqlite" | "postgres"): void {
       const mine = await all(listModels({ search: { query: "中文" }, hubUrl: hub.url, accessToken: tokens.bob }));
       assert.deepEqual(mine.map((m) => m.name).sort(), ["alice/zh-chat", "bob/private-zh"]);
     });
+
+    test("a renamed repo is searched under its new name only", async () => {
+      await createRepo(hub, tokens.carol!, "zebra-notes");
+      assert.deepEqual(await sorted("search=zebra"), ["carol/zebra-notes"]);
+      const res = await fetch(`${hub.url}/api/repos/move`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${tokens.carol}`, "content-type": "application/json" },
+        body: JSON.stringify({ fromRepo: "carol/zebra-notes", toRepo: "carol/okapi-notes", type: "model" }),
+      });
+      assert.equal(res.status, 200, await res.text());
+      // "zebra" was only a word of the old name: neither the id nor the document has it now.
+      assert.deepEqual(await sorted("search=zebra"), []);
+      assert.deepEqual(await sorted("search=okapi%20notes"), ["carol/okapi-notes"]);
+    });
   });
 }
 

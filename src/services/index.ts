@@ -99,7 +99,7 @@ export function createServices(deps: { config: Config; db: Db; blobStore: BlobSt
   const listing = new ListingService(db, repos, { maxLimit: config.listMaxLimit });
   const downloads = new DownloadCounter(db);
   const likes = new LikeService(db, repos);
-  const repoSettings = new RepoSettingsService(db, repos, catFiles, audit);
+  const repoSettings = new RepoSettingsService(db, repos, catFiles, indexer, audit);
   const accessRequests = new AccessRequestService(db, repos, audit);
   const branches = new BranchService(repos, revisions, catFiles, indexer);
   const preupload = new PreuploadService(repos, branches, catFiles);

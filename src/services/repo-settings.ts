@@ -17,6 +17,7 @@ import { canOwnNamespace } from "./access.js";
 import type { Principal } from "./principal.js";
 import type { Repo, RepoRef, RepoService } from "./repos.js";
 import type { AuditLog } from "./audit-log.js";
+import type { RepoIndexer } from "./repo-index.js";
 
 export const gatedModes = ["auto", "manual"] as const;
 export type Gated = false | (typeof gatedModes)[number];
@@ -36,6 +37,7 @@ export class RepoSettingsService {
     private readonly db: Db,
     private readonly repos: RepoService,
     private readonly catFiles: CatFilePool,
+    private readonly indexer: RepoIndexer,
     private readonly audit?: AuditLog,
   ) {}
 
@@ -141,6 +143,8 @@ export class RepoSettingsService {
     await this.audit?.record(p, "repo.move", `${type}/${repo.id}`, { to: `${to.namespace}/${to.name}` });
     const moved = await this.repos.findUnchecked({ type, ...to });
     if (!moved) throw new DomainError("NotFound", "Repository not found", "RepoNotFound"); // deleted right after
+    // The id is part of what search and the tree read: index the repo under its new name.
+    await this.indexer.refresh(moved);
     return moved;
   }
 
