@@ -9,7 +9,8 @@ import { deleteRepoRow, findRepo, insertRepo } from "../src/db/queries/repos.js"
 import { findTokenWithUser, insertToken } from "../src/db/queries/tokens.js";
 import { findUserByName, insertUser } from "../src/db/queries/users.js";
 import { AccountService } from "../src/services/accounts.js";
-import { freshPostgresDatabase } from "./support/postgres.js";
+import pg from "pg";
+import { freshPostgresDatabase, postgresAdminUrl } from "./support/postgres.js";
 
 /** One conformance suite, run on every database backend. */
 function describeDb(backend: string, connect: () => Promise<{ open: () => Promise<Db>; cleanup: () => Promise<void> }>) {
@@ -98,4 +99,24 @@ describeDb("SQLite", async () => {
 describeDb("PostgreSQL", async () => {
   const { url, drop } = await freshPostgresDatabase();
   return { open: () => openDb({ databaseUrl: url, dataDir: "/nonexistent" }), cleanup: drop };
+});
+
+test("PostgreSQL: connections the server ends are replaced, and the process lives on", async () => {
+  const { url, drop } = await freshPostgresDatabase();
+  const db = await openDb({ databaseUrl: url, dataDir: "" });
+  try {
+    await insertUser(db, { name: "before", email: null, isAdmin: false, passwordHash: null });
+    // What a server restart or an administrator does to idle connections.
+    const database = new URL(url).pathname.slice(1);
+    const admin = new pg.Client({ connectionString: postgresAdminUrl });
+    await admin.connect();
+    const { rowCount } = await admin.query("select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()", [database]);
+    await admin.end();
+    assert.ok((rowCount ?? 0) > 0, "the pool held an idle connection to end");
+    await new Promise((resolve) => setTimeout(resolve, 200)); // the idle client sees its connection end
+    assert.equal((await findUserByName(db, "before"))?.name, "before");
+  } finally {
+    await db.close();
+    await drop();
+  }
 });

@@ -42,6 +42,9 @@ export async function openDb(opts: { databaseUrl: string; dataDir: string }): Pr
       // BIGINT (oid 20) holds LFS sizes; they stay far below 2^53, so read them as numbers.
       types: { getTypeParser: (oid: number, format?: any) => (oid === 20 ? Number : pg.types.getTypeParser(oid, format)) } as any,
     });
+    // An idle connection the server ends (restart, failover, an admin's terminate) is dropped by the
+    // pool and replaced on the next query; unhandled, its error would end the whole process.
+    pool.on("error", () => {});
     kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   } else if (databaseUrl === "" || databaseUrl.startsWith("sqlite:")) {
     dialect = "sqlite";
