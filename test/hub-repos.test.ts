@@ -35,6 +35,20 @@ describe("repo lifecycle with @huggingface/hub", () => {
       assert.equal(err.statusCode, 409);
       return true;
     });
+    // huggingface_hub's create_repo(exist_ok=True) returns the `url` of the 409's body.
+    const again = await fetch(`${hub.url}/api/repos/create`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body: JSON.stringify({ name: "twice", organization: "alice", type: "dataset" }),
+    });
+    assert.equal(again.status, 200);
+    const conflict = await fetch(`${hub.url}/api/repos/create`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body: JSON.stringify({ name: "twice", organization: "alice", type: "dataset" }),
+    });
+    assert.equal(conflict.status, 409);
+    assert.deepEqual(await conflict.json(), { error: "You already created this dataset repo", url: `${hub.url}/datasets/alice/twice` });
   });
 
   test("a read token cannot create, and nobody can create in someone else's namespace", async () => {

@@ -106,7 +106,7 @@ function sendError(
   } else if (style === "git") {
     reply.type("text/plain; charset=utf-8").send(`${message}\n`);
   } else {
-    reply.type("application/json; charset=utf-8").send(JSON.stringify({ error: message }));
+    reply.type("application/json; charset=utf-8").send(JSON.stringify({ error: message, ...(details.url && { url: details.url }) }));
   }
 }
 
