@@ -13,12 +13,12 @@ import { Link, useSearchParams } from "../../router";
 import { useTitle } from "../../use-api";
 import type { RepoSummary } from "../repo/types";
 import { RepoCard, taskLabel } from "./RepoCard";
-import { libraries, licenses, sorts, tasks } from "./tasks";
+import { formats, libraries, licenses, parameterRangeLabel, parameterRanges, sorts, tasks } from "./tasks";
 import "./listing.css";
 
 const pageSize = 30;
 /** Query keys the page keeps in its URL; each change starts again at the first page. */
-const filterKeys = ["search", "author", "pipeline_tag", "library", "language", "license", "other", "sort"] as const;
+const filterKeys = ["search", "author", "pipeline_tag", "library", "format", "num_parameters", "language", "license", "other", "sort"] as const;
 
 interface Page {
   items: RepoSummary[];
@@ -179,6 +179,36 @@ function Filters({ type, values, onChange }: { type: RepoType; values: Record<st
             </select>
           </div>
         )}
+        {type === "model" && (
+          <div className="field">
+            <label className="field-label" htmlFor={`${ids}-format`}>
+              Format
+            </label>
+            <select id={`${ids}-format`} className="select" value={values.format} onChange={(e) => onChange({ format: e.target.value || undefined })}>
+              <option value="">Any format</option>
+              {withCurrent(formats.map((f) => f.value), values.format).map((f) => (
+                <option key={f} value={f}>
+                  {formatLabel(f)}
+                </option>
+              ))}
+            </select>
+          </div>
+        )}
+        {type === "model" && (
+          <div className="field">
+            <label className="field-label" htmlFor={`${ids}-parameters`}>
+              Parameters
+            </label>
+            <select id={`${ids}-parameters`} className="select" value={values.num_parameters} onChange={(e) => onChange({ num_parameters: e.target.value || undefined })}>
+              <option value="">Any size</option>
+              {withCurrent(parameterRanges.map((r) => r.value), values.num_parameters).map((r) => (
+                <option key={r} value={r}>
+                  {parameterRangeLabel(r)}
+                </option>
+              ))}
+            </select>
+          </div>
+        )}
         <div className="field">
           <label className="field-label" htmlFor={`${ids}-language`}>
             Language
@@ -241,6 +271,8 @@ function ActiveFilters({ values, onChange }: { values: Record<string, string>; o
   if (values.search) chips.push({ label: `“${values.search}”`, remove: { search: undefined } });
   if (values.pipeline_tag) chips.push({ label: taskLabel(values.pipeline_tag), remove: { pipeline_tag: undefined } });
   if (values.library) chips.push({ label: `library: ${values.library}`, remove: { library: undefined } });
+  if (values.format) chips.push({ label: `format: ${formatLabel(values.format)}`, remove: { format: undefined } });
+  if (values.num_parameters) chips.push({ label: `parameters: ${parameterRangeLabel(values.num_parameters)}`, remove: { num_parameters: undefined } });
   if (values.language) chips.push({ label: `language: ${values.language}`, remove: { language: undefined } });
   if (values.license) chips.push({ label: `license: ${values.license}`, remove: { license: undefined } });
   if (values.author) chips.push({ label: `author: ${values.author}`, remove: { author: undefined } });
@@ -270,13 +302,16 @@ function ActiveFilters({ values, onChange }: { values: Record<string, string>; o
 /** The listing API's query for the page's URL query (Hub parameter names). */
 export function apiQuery(_type: RepoType, params: URLSearchParams): string {
   const out = new URLSearchParams();
-  const copy = ["search", "author", "pipeline_tag", "library", "language", "cursor"];
+  const copy = ["search", "author", "pipeline_tag", "library", "language", "num_parameters", "cursor"];
   for (const key of copy) {
     const value = params.get(key);
     if (value) out.set(key, value);
   }
   const license = params.get("license");
   if (license) out.append("filter", `license:${license}`);
+  // A weight format is a tag of the repo (`gguf`, `safetensors`, `onnx`).
+  const format = params.get("format");
+  if (format) out.append("filter", format);
   for (const tag of (params.get("other") ?? "").split(",").filter(Boolean)) out.append("filter", tag);
   const sort = sorts.find((s) => s.value === (params.get("sort") || "trending")) ?? sorts[0];
   out.set("sort", sort.api);
@@ -327,6 +362,11 @@ function withoutCursor(query: string): string {
   const params = new URLSearchParams(query);
   params.delete("cursor");
   return params.toString();
+}
+
+/** `gguf` -> "GGUF"; an unknown format as it is. */
+function formatLabel(value: string): string {
+  return formats.find((f) => f.value === value)?.label ?? value;
 }
 
 function hasFilters(values: Record<string, string>): boolean {

@@ -11,7 +11,7 @@ import { Spinner } from "../../components/Spinner";
 import { Link, encodePath } from "../../router";
 import { useSession } from "../../session";
 import { useApi } from "../../use-api";
-import { formatBytes } from "./format";
+import { formatBytes, formatParameters } from "./format";
 import { Markdown, stripFrontMatter } from "./Markdown";
 import { ModelTreePanel } from "./ModelTree";
 import type { RepoContext } from "./RepoPage";
@@ -103,7 +103,7 @@ export function CardView({ ctx }: { ctx: RepoContext }) {
 function Metadata({ ctx }: { ctx: RepoContext }) {
   const card = ctx.info.cardData ?? {};
   const tags = repoTags(ctx.info);
-  const known = new Set(["license", "language", "tags", "base_model", "datasets", "pipeline_tag", "library_name", "model-index", "widget", "extra_gated_fields", "extra_gated_prompt", "extra_gated_heading", "extra_gated_button_content"]);
+  const known = new Set(["license", "language", "tags", "base_model", "base_model_relation", "datasets", "pipeline_tag", "library_name", "model-index", "widget", "extra_gated_fields", "extra_gated_prompt", "extra_gated_heading", "extra_gated_button_content"]);
   const rest = Object.entries(card).filter(([k, v]) => !known.has(k) && (typeof v === "string" || typeof v === "number" || typeof v === "boolean" || (Array.isArray(v) && v.every((x) => typeof x === "string"))));
   const rows: Array<[string, ReactNode]> = [];
   if (tags.licenses.length) rows.push(["License", tags.licenses.join(", ")]);
@@ -118,6 +118,9 @@ function Metadata({ ctx }: { ctx: RepoContext }) {
         </span>
       )),
     ]);
+    // Stated by the card or inferred from the files by the hub's index.
+    const relation = ctx.info.baseModels?.relation;
+    if (relation) rows.push(["Relation", relationLabels[relation] ?? relation]);
   }
   if (tags.datasets.length) {
     rows.push([
@@ -130,10 +133,12 @@ function Metadata({ ctx }: { ctx: RepoContext }) {
       )),
     ]);
   }
+  rows.push(...weightRows(ctx.info));
   for (const [key, value] of rest.slice(0, 20)) rows.push([key, Array.isArray(value) ? value.join(", ") : String(value)]);
   if (ctx.info.lastModified) rows.push(["Updated", new Date(ctx.info.lastModified).toLocaleDateString("en", { dateStyle: "medium" })]);
   if (ctx.info.usedStorage !== undefined) rows.push(["Storage", formatBytes(ctx.info.usedStorage)]);
-  if (rows.length === 0) return null;
+  const warnings = ctx.info.indexWarnings ?? [];
+  if (rows.length === 0 && warnings.length === 0) return null;
   return (
     <section className="side-section">
       <h2>Metadata</h2>
@@ -145,6 +150,52 @@ function Metadata({ ctx }: { ctx: RepoContext }) {
           </div>
         ))}
       </dl>
+      {warnings.length > 0 && <IndexWarnings warnings={warnings} />}
     </section>
+  );
+}
+
+const relationLabels: Record<string, string> = { finetune: "Fine-tune", adapter: "Adapter", quantized: "Quantization", merge: "Merge" };
+
+/**
+ * What the hub read from the weights (repo info's `safetensors`, `gguf` and
+ * `config`): parameters, tensor types, and the GGUF model's architecture,
+ * context length and quantization.
+ */
+function weightRows(info: RepoContext["info"]): Array<[string, ReactNode]> {
+  const rows: Array<[string, ReactNode]> = [];
+  const { safetensors, gguf, config } = info;
+  const total = safetensors?.total ?? gguf?.total;
+  if (total !== undefined && total > 0) {
+    rows.push(["Parameters", <span title={`${total.toLocaleString("en")} parameters`}>{formatParameters(total)} params</span>]);
+  }
+  if (safetensors && Object.keys(safetensors.parameters).length > 0) {
+    // Most parameters first, as the Hub lists them.
+    const types = Object.entries(safetensors.parameters).sort((a, b) => b[1] - a[1]);
+    rows.push(["Tensor types", types.map(([dtype, n]) => `${dtype} (${formatParameters(n)})`).join(", ")]);
+  }
+  const architecture = gguf?.architecture ?? config?.architectures?.[0] ?? config?.model_type;
+  if (architecture) rows.push(["Architecture", architecture]);
+  if (gguf?.context_length) rows.push(["Context length", gguf.context_length.toLocaleString("en")]);
+  if (gguf?.quantization) rows.push(["Quantization", `${gguf.quantization} (GGUF)`]);
+  return rows;
+}
+
+/** Files whose metadata the hub could not read: shown to everyone, so readers know why a field is missing. */
+function IndexWarnings({ warnings }: { warnings: NonNullable<RepoContext["info"]["indexWarnings"]> }) {
+  return (
+    <details className="index-warnings">
+      <summary>
+        Metadata problems ({warnings.length})
+      </summary>
+      <ul>
+        {warnings.slice(0, 20).map((w, i) => (
+          <li key={i}>
+            {w.path && <code>{w.path}</code>} {w.message}
+          </li>
+        ))}
+      </ul>
+      {warnings.length > 20 && <p className="muted">…and {warnings.length - 20} more.</p>}
+    </details>
   );
 }

@@ -67,7 +67,7 @@ export function FilesView({ ctx, rev, path }: { ctx: RepoContext; rev: string; p
             History
           </Link>
           {session.user && (
-            <Link className="btn btn-small" to={`${ctx.base}/upload/${encodeRev(rev)}`}>
+            <Link className="btn btn-small" to={`${ctx.base}/upload/${encodeRev(rev)}${path ? `/${encodePath(path)}` : ""}`}>
               + Add files
             </Link>
           )}

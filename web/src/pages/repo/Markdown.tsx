@@ -6,13 +6,17 @@
  * card cannot run scripts. Relative links and images point into the repo.
  */
 import type { ComponentProps } from "react";
-import ReactMarkdown, { defaultUrlTransform } from "react-markdown";
+import ReactMarkdown, { defaultUrlTransform, type Options } from "react-markdown";
 import rehypeHighlight from "rehype-highlight";
 import rehypeRaw from "rehype-raw";
 import rehypeSanitize from "rehype-sanitize";
 import remarkGfm from "remark-gfm";
+import { highlightLanguages } from "../../lib/highlight-languages";
 import { encodePath } from "../../router";
 import "./highlight.css";
+
+/** Code blocks are highlighted only when their fence names a language we register (no guessing). */
+const highlight: NonNullable<Options["rehypePlugins"]>[number] = [rehypeHighlight, { detect: false, languages: highlightLanguages }];
 
 export interface MarkdownBase {
   /** `/ns/name` or `/datasets/ns/name` */
@@ -46,7 +50,7 @@ export function Markdown({ text, base }: { text: string; base?: MarkdownBase }) 
   };
   return (
     <div className="markdown">
-      <ReactMarkdown remarkPlugins={[remarkGfm]} rehypePlugins={[rehypeRaw, rehypeSanitize, [rehypeHighlight, { detect: false }]]} urlTransform={transform} components={shifted}>
+      <ReactMarkdown remarkPlugins={[remarkGfm]} rehypePlugins={[rehypeRaw, rehypeSanitize, highlight]} urlTransform={transform} components={shifted}>
         {text}
       </ReactMarkdown>
     </div>
@@ -60,7 +64,7 @@ export function CodeBlock({ text, language }: { text: string; language?: string 
   const fence = "`".repeat(longest + 1);
   return (
     <div className="markdown code-view">
-      <ReactMarkdown rehypePlugins={[[rehypeHighlight, { detect: false }]]}>{`${fence}${language ?? ""}\n${text}\n${fence}`}</ReactMarkdown>
+      <ReactMarkdown rehypePlugins={[highlight]}>{`${fence}${language ?? ""}\n${text}\n${fence}`}</ReactMarkdown>
     </div>
   );
 }

@@ -9,12 +9,21 @@ import { useApi } from "../../use-api";
 import type { RepoContext } from "./RepoPage";
 import type { ModelTree, TreeRelation } from "./types";
 
-const relations: Array<{ key: TreeRelation; label: string; plural: string }> = [
-  { key: "finetune", label: "Fine-tuned from", plural: "Fine-tunes" },
-  { key: "adapter", label: "Adapter of", plural: "Adapters" },
-  { key: "quantized", label: "Quantized from", plural: "Quantizations" },
-  { key: "merge", label: "Merged from", plural: "Merges" },
+/** Per relation: how the model below reads from its base, and the group of derived models. */
+const relations: Array<{ key: TreeRelation; from: string; group: string; plural: string }> = [
+  { key: "finetune", from: "Fine-tuned from", group: "Fine-tunes", plural: "fine-tunes" },
+  { key: "adapter", from: "Adapter of", group: "Adapters", plural: "adapters" },
+  { key: "quantized", from: "Quantized from", group: "Quantizations", plural: "quantizations" },
+  { key: "merge", from: "Merged from", group: "Merges", plural: "merges" },
 ];
+
+/** Derived models listed under each group; "See all" leads to the rest. */
+const shownPerGroup = 3;
+
+/** The listing of the models that name `id` as a base with `relation` (the Hub's `base_model:<relation>:<id>` tag). */
+export function derivativesListing(relation: TreeRelation, id: string): string {
+  return `/models?other=${encodeURIComponent(`base_model:${relation}:${id}`)}`;
+}
 
 export function ModelTreePanel({ ctx }: { ctx: RepoContext }) {
   const tree = useApi<ModelTree>(`${repoApiPath("model", ctx.id)}/model-tree`);
@@ -31,13 +40,15 @@ export function ModelTreePanel({ ctx }: { ctx: RepoContext }) {
   const derived = relations.filter((r) => (tree.data!.derivatives[r.key]?.count ?? 0) > 0);
   if (ancestors.length === 0 && derived.length === 0) return null;
   return (
-    <section className="side-section model-tree">
-      <h2>Model tree for {ctx.id}</h2>
-      <ol className="tree-chain">
+    <section className="side-section model-tree" aria-labelledby="model-tree-title">
+      <h2 id="model-tree-title">Model tree for {ctx.id}</h2>
+      {/* Oldest ancestor first; each row says how the model below it was made from it. */}
+      <ol className="tree-chain" aria-label="Base models">
         {[...ancestors].reverse().map((a) => (
           <li key={`${a.relation}-${a.id}`}>
-            <span className="tree-relation">{relations.find((r) => r.key === a.relation)?.label ?? a.relation}</span>
-            <Link to={repoPagePath("model", a.id)}>{a.id}</Link>
+            <span className="tree-relation">{relations.find((r) => r.key === a.relation)?.from ?? a.relation}</span>
+            {/* A one-part id (`gpt2`) names a huggingface.co model, not a repo here. */}
+            {a.id.includes("/") ? <Link to={repoPagePath("model", a.id)}>{a.id}</Link> : <span className="mono">{a.id}</span>}
           </li>
         ))}
         <li aria-current="true">
@@ -46,21 +57,27 @@ export function ModelTreePanel({ ctx }: { ctx: RepoContext }) {
         </li>
       </ol>
       {derived.length > 0 && (
-        <ul className="tree-derived">
+        <ul className="tree-derived" aria-label="Derived models">
           {derived.map((r) => {
             const group = tree.data!.derivatives[r.key]!;
+            const listing = derivativesListing(r.key, ctx.id);
             return (
               <li key={r.key}>
-                <Link to={`/models?other=${encodeURIComponent(`base_model:${r.key}:${ctx.id}`)}`}>
-                  {r.plural} <span className="badge">{group.count}</span>
+                <Link to={listing} className="tree-group">
+                  {r.group} <span className="badge">{group.count}</span>
                 </Link>
                 <ul>
-                  {group.models.slice(0, 3).map((m) => (
+                  {group.models.slice(0, shownPerGroup).map((m) => (
                     <li key={m.id}>
                       <Link to={repoPagePath("model", m.id)}>{m.id}</Link>
                     </li>
                   ))}
                 </ul>
+                {group.count > shownPerGroup && (
+                  <Link to={listing} className="tree-see-all">
+                    See all {group.count} {r.plural} →
+                  </Link>
+                )}
               </li>
             );
           })}

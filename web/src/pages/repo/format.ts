@@ -47,3 +47,16 @@ export function fullDate(iso: string): string {
 export function shortSha(sha: string): string {
   return sha.slice(0, 7);
 }
+
+/** A parameter count as model names spell it: 1_234_567_890 -> "1.2B", 67_000_000 -> "67M", 4_096 -> "4.1K". */
+export function formatParameters(n: number): string {
+  const steps: Array<[number, string]> = [[1e12, "T"], [1e9, "B"], [1e6, "M"], [1e3, "K"]];
+  for (const [size, suffix] of steps) {
+    // 999_950 rounds to "1M", not "1000K".
+    if (n >= size * 0.9995) {
+      const value = n / size;
+      return `${value >= 100 ? Math.round(value) : value.toFixed(1).replace(/\.0$/, "")}${suffix}`;
+    }
+  }
+  return String(n);
+}

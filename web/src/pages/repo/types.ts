@@ -25,6 +25,14 @@ export interface RepoInfo extends RepoSummary {
   usedStorage?: number;
   /** The main GGUF file's facts (models the hub indexed). */
   gguf?: { total?: number; architecture?: string; context_length?: number; chat_template?: string; quantization?: string };
+  /** Parameters of the safetensors files, per dtype and in total. */
+  safetensors?: { parameters: Record<string, number>; total: number };
+  /** `architectures` and `model_type` of config.json. */
+  config?: { architectures?: string[]; model_type?: string };
+  /** The base models and how this model derives from them (stated or inferred). */
+  baseModels?: { relation: TreeRelation; models: Array<{ id: string }> };
+  /** Files whose metadata the hub could not read (ours; see docs/compat/hf-api.md). */
+  indexWarnings?: Array<{ path: string; message: string }>;
 }
 
 export interface TreeEntry {
