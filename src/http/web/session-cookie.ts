@@ -1,3 +1,4 @@
+import { timingSafeEqual } from "node:crypto";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { DomainError } from "../../lib/domain-error.js";
 import type { Principal } from "../../services/principal.js";
@@ -53,9 +54,17 @@ export async function sessionPrincipal(request: FastifyRequest, sessions: Sessio
   if (!id) return undefined;
   const session = await sessions.resolve(id);
   if (!session) return undefined;
-  if (!safeMethods.has(request.method) && request.headers["x-csrf-token"] !== session.csrfToken) {
+  if (!safeMethods.has(request.method) && !sameSecret(request.headers["x-csrf-token"], session.csrfToken)) {
     throw new DomainError("PermissionDenied", "Missing or wrong X-CSRF-Token header: requests signed in with the session cookie must send the session's CSRF token");
   }
   request.csrfToken = session.csrfToken;
   return session.principal;
+}
+
+/** Compares a presented secret with the expected one in time that does not depend on where they differ. */
+function sameSecret(presented: string | string[] | undefined, expected: string): boolean {
+  if (typeof presented !== "string") return false;
+  const a = Buffer.from(presented);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
 }
