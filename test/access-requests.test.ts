@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import { mkdtemp, readFile } from "node:fs/promises";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
@@ -279,6 +280,45 @@ function describeGating(backend: "sqlite" | "postgres"): void {
       const second = await fetch(next, { headers: { authorization: `Bearer ${alice}` } });
       assert.deepEqual(((await second.json()) as { user: { user: string } }[]).map((r) => r.user.user), ["p3"]);
       assert.equal(second.headers.get("link"), null);
+    });
+
+    onceOnly("LFS download links close with the access they were issued under: rejected requests and revoked tokens", async () => {
+      const erin = await hub.user("erin");
+      const oid = createHash("sha256").update(weights).digest("hex");
+      /** The download link the LFS batch API hands `token` for weights.bin. */
+      const link = async (repo: string, token: string) => {
+        const res = await fetch(`${hub.url}/${repo}.git/info/lfs/objects/batch`, {
+          method: "POST",
+          headers: { authorization: `Bearer ${token}`, "content-type": "application/vnd.git-lfs+json", accept: "application/vnd.git-lfs+json" },
+          body: JSON.stringify({ operation: "download", objects: [{ oid, size: weights.length }] }),
+        });
+        assert.equal(res.status, 200);
+        const body = (await res.json()) as { objects: { actions: { download: { href: string } } }[] };
+        return body.objects[0]!.actions.download.href;
+      };
+      const fetchLink = async (href: string) => {
+        const res = await fetch(href);
+        await res.arrayBuffer();
+        return `${res.status} ${res.headers.get("x-error-code") ?? ""}`.trim();
+      };
+      assert.equal((await ask("alice/auto", erin)).status, 200);
+      const href = await link("alice/auto", erin);
+      assert.equal(await fetchLink(href), "200");
+      // Tampering with who the link was issued to breaks its signature.
+      assert.equal(await fetchLink(href.replace(/by=t\d+/, "by=a")), "401");
+      assert.equal((await handle("alice/auto", alice, { user: "erin", status: "rejected" })).status, 200);
+      assert.equal(await fetchLink(href), "403 GatedRepo");
+
+      assert.equal((await send("POST", "/api/models/alice/auto/user-access-request/grant", alice, { user: "erin" })).status, 200);
+      const extra = await send("POST", "/api/settings/tokens", erin, { name: "short-lived", role: "read" });
+      const { id, token } = (await extra.json()) as { id: number; token: string };
+      const tokenHref = await link("alice/auto", token);
+      assert.equal(await fetchLink(tokenHref), "200");
+      assert.equal((await send("DELETE", `/api/settings/tokens/${id}`, erin)).status, 200);
+      assert.equal(await fetchLink(tokenHref), "401");
+      // Links to public, ungated repos need no such check.
+      const plain = await link("alice/plain", erin);
+      assert.equal(await fetchLink(plain), "200");
     });
 
     async function gateOf(repo: string, token: string) {

@@ -1,8 +1,8 @@
 import type { Db } from "../db/connect.js";
 import { isUniqueViolation } from "../db/connect.js";
 import { membershipsOf } from "../db/queries/orgs.js";
-import { deleteToken, findTokenWithUser, insertToken, listTokens, type MembershipRow, type TokenRow, touchToken } from "../db/queries/tokens.js";
-import { findUserByName, insertUser, type UserRow } from "../db/queries/users.js";
+import { deleteToken, findTokenWithUser, findTokenWithUserById, insertToken, listTokens, type MembershipRow, type TokenRow, touchToken } from "../db/queries/tokens.js";
+import { findUserById, findUserByName, insertUser, type UserRow } from "../db/queries/users.js";
 import { DomainError } from "../lib/domain-error.js";
 import { checkName } from "../lib/repo-names.js";
 import { generateToken, hashPassword, hashToken } from "../lib/secrets.js";
@@ -123,7 +123,7 @@ export class AccountService {
   async authenticateToken(token: string): Promise<Principal> {
     const found = token.startsWith("hf_") && token.length <= 256 ? await findTokenWithUser(this.db, hashToken(token)) : undefined;
     if (!found) throw new DomainError("Unauthenticated", "Invalid credentials in Authorization header");
-    const { token: t, user, orgs } = found;
+    const { token: t } = found;
     const now = Date.now();
     if (t.expires_at !== null && Date.parse(t.expires_at) <= now) {
       throw new DomainError("Unauthenticated", "Invalid credentials in Authorization header: this token has expired");
@@ -132,12 +132,32 @@ export class AccountService {
       this.lastTouched.set(t.id, now);
       await touchToken(this.db, t.id, new Date(now).toISOString());
     }
+    return this.tokenPrincipal(found);
+  }
+
+  /**
+   * Who a credential stands for now, by what it was when it signed something
+   * (an LFS download link): a token by its id (undefined once it is revoked or
+   * expired), a web session by its user (undefined once the user is gone).
+   * Memberships are read now, so removals apply to links issued before them.
+   */
+  async principalNow(credential: { tokenId: number } | { sessionUserId: number }): Promise<Principal | undefined> {
+    if ("sessionUserId" in credential) {
+      const user = await findUserById(this.db, credential.sessionUserId);
+      return user && this.sessionPrincipal(user, user.created_at);
+    }
+    const found = await findTokenWithUserById(this.db, credential.tokenId);
+    if (!found || (found.token.expires_at !== null && Date.parse(found.token.expires_at) <= Date.now())) return undefined;
+    return this.tokenPrincipal(found);
+  }
+
+  private tokenPrincipal({ token: t, user, orgs }: { token: TokenRow; user: UserRow; orgs: MembershipRow[] }): UserPrincipal {
     const info = toInfo(t);
     return this.principalOf(user, orgs, { id: t.id, name: t.name, role: info.role, createdAt: t.created_at, expiresAt: t.expires_at, scoped: info.scoped }, "token");
   }
 
   /**
-   * The principal of a signed-in web session (H5a): the user's full rights and
+   * The principal of a signed-in web session: the user's full rights and
    * their organizations, read now (one query), so removals apply at once.
    */
   async sessionPrincipal(user: UserRow, sessionCreatedAt: string): Promise<UserPrincipal> {

@@ -87,7 +87,7 @@ export function createServices(deps: { config: Config; db: Db; blobStore: BlobSt
   const indexer = new RepoIndexer(db, catFiles, blobStore);
   const repos = new RepoService(db, path.join(config.dataDir, "repos"), path.join(config.dataDir, "tmp"), catFiles, indexer, audit);
   const git = new GitTransportService(repos, indexer);
-  const lfs = new LfsService(db, repos, blobStore, signer, {
+  const lfs = new LfsService(db, repos, blobStore, signer, accounts, {
     urlTtlSeconds: config.lfsUrlTtlSeconds,
     maxObjectSize: config.maxLfsObjectSize,
     multipartChunkSize: config.lfsMultipartChunkSize,

@@ -8,7 +8,8 @@ import { repoUrlPrefix } from "../lib/repo-names.js";
 import type { UrlSigner } from "../lib/secrets.js";
 import { type BlobStore, type ByteRange, oidPattern } from "../lib/storage/blob-store.js";
 import { MultipartStaging, type PartLayout, partCount, partLength } from "../lib/storage/multipart-staging.js";
-import type { Principal } from "./principal.js";
+import type { AccountService } from "./accounts.js";
+import { anonymous, type Principal } from "./principal.js";
 import type { Repo, RepoRef, RepoService } from "./repos.js";
 
 /** Most objects one batch request may name (git-lfs sends 100 at a time). */
@@ -34,6 +35,8 @@ export interface BatchResult {
 export interface SignedQuery {
   exp?: unknown;
   sig?: unknown;
+  /** Download links: the credential they were issued to (`credentialTag`). */
+  by?: unknown;
 }
 
 /** The query of a signed multipart part or completion URL. */
@@ -67,6 +70,7 @@ export class LfsService {
     private readonly repos: RepoService,
     private readonly store: BlobStore,
     private readonly signer: UrlSigner,
+    private readonly accounts: AccountService,
     private readonly opts: LfsOptions,
   ) {
     // A folder untouched for two link lifetimes can no longer be completed: its links have expired.
@@ -93,7 +97,8 @@ export class LfsService {
       const have = linked.get(oid);
       if (req.operation === "download") {
         if (have === undefined) return { oid, size, error: { code: 404, message: "Object does not exist" } };
-        const href = `${lfsBase}/objects/${oid}?${this.signedQuery(["download", repo.row.id, oid], exp)}`;
+        const by = credentialTag(p);
+        const href = `${lfsBase}/objects/${oid}?by=${by}&${this.signedQuery(["download", repo.row.id, oid, by], exp)}`;
         return { oid, size: have, authenticated: true, actions: { download: { href, expires_in: this.opts.urlTtlSeconds } } };
       }
       if (have === size) return { oid, size };
@@ -217,7 +222,10 @@ export class LfsService {
 
   /**
    * Opens an object for download, through a signed link or the caller's read
-   * access to a repo the object is linked to.
+   * access to a repo the object is linked to. A link to a private or gated
+   * repo's object is honoured only while the credential it was issued to may
+   * still read the files: a revoked token, a rejected access request or a
+   * removed member closes links handed out before.
    */
   async download(
     p: Principal,
@@ -226,12 +234,20 @@ export class LfsService {
     query: SignedQuery,
   ): Promise<{ size: number; open: (range?: ByteRange) => Promise<Readable> }> {
     if (!oidPattern.test(oid)) throw new DomainError("NotFound", "Object does not exist");
-    const repo = query.sig !== undefined
-      ? await this.checkSigned(ref, "download", [oid], query)
-      : await this.repos.findContentReadable(p, ref);
+    const repo = query.sig !== undefined ? await this.checkSignedDownload(ref, oid, query) : await this.repos.findContentReadable(p, ref);
     const size = (await findLinkedLfsObjects(this.db, repo.row.id, [oid])).get(oid);
     if (size === undefined) throw new DomainError("NotFound", "Object does not exist");
     return { size, open: (range) => this.store.read(oid, range) };
+  }
+
+  private async checkSignedDownload(ref: RepoRef, oid: string, query: SignedQuery): Promise<Repo> {
+    const by = typeof query.by === "string" ? query.by : "";
+    const repo = await this.checkSigned(ref, "download", [oid, by], query);
+    if (!repo.row.private && repo.row.gated !== "auto" && repo.row.gated !== "manual") return repo;
+    const credential = parseCredentialTag(by);
+    const issuedTo = credential === "anonymous" ? anonymous : await this.accounts.principalNow(credential);
+    if (!issuedTo) throw new DomainError("Unauthenticated", "The credentials this link was issued to are no longer valid");
+    return this.repos.findContentReadable(issuedTo, ref);
   }
 
   private signedQuery(fields: (string | number)[], exp: number): string {
@@ -251,6 +267,20 @@ export class LfsService {
     if (!repo || !this.signer.verify([op, repo.row.id, ...fields, exp].join("\n"), query.sig)) throw invalidLink();
     return repo;
   }
+}
+
+/** Who a download link is issued to, as signed into it: `a` (anonymous), `t<token id>`, or `s<user id>` (web session). */
+function credentialTag(p: Principal): string {
+  if (p.kind === "anonymous") return "a";
+  return p.via === "session" ? `s${p.userId}` : `t${p.token.id}`;
+}
+
+function parseCredentialTag(tag: string): "anonymous" | { tokenId: number } | { sessionUserId: number } {
+  const id = Number(tag.slice(1));
+  if (tag === "a") return "anonymous";
+  if (tag.startsWith("t") && Number.isSafeInteger(id)) return { tokenId: id };
+  if (tag.startsWith("s") && Number.isSafeInteger(id)) return { sessionUserId: id };
+  throw invalidLink();
 }
 
 function invalidLink(): DomainError {

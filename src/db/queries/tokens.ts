@@ -52,6 +52,19 @@ export async function findTokenWithUser(
   db: Db,
   tokenHash: string,
 ): Promise<{ token: TokenRow; user: UserRow; orgs: MembershipRow[] } | undefined> {
+  return findTokenWith(db, "tokens.token_hash", tokenHash);
+}
+
+/** `findTokenWithUser` by the token's row id: whether a credential that signed a link still stands. */
+export async function findTokenWithUserById(db: Db, id: number): Promise<{ token: TokenRow; user: UserRow; orgs: MembershipRow[] } | undefined> {
+  return findTokenWith(db, "tokens.id", id);
+}
+
+async function findTokenWith(
+  db: Db,
+  column: "tokens.token_hash" | "tokens.id",
+  value: string | number,
+): Promise<{ token: TokenRow; user: UserRow; orgs: MembershipRow[] } | undefined> {
   const rows = await db.kysely
     .selectFrom("tokens")
     .innerJoin("users", "users.id", "tokens.user_id")
@@ -65,7 +78,7 @@ export async function findTokenWithUser(
       "users.password_hash as u_password_hash", "users.is_admin as u_is_admin", "users.created_at as u_created_at",
       "orgs.id as o_id", "orgs.name as o_name", "orgs.fullname as o_fullname", "org_members.role as o_role",
     ])
-    .where("tokens.token_hash", "=", tokenHash)
+    .where(column, "=", value)
     .orderBy("orgs.name")
     .execute();
   const row = rows[0];

@@ -25,3 +25,7 @@ export async function insertUser(
 export async function findUserByName(db: Db, name: string): Promise<UserRow | undefined> {
   return db.kysely.selectFrom("users").selectAll().where("name", "=", name).executeTakeFirst();
 }
+
+export async function findUserById(db: Db, id: number): Promise<UserRow | undefined> {
+  return db.kysely.selectFrom("users").selectAll().where("id", "=", id).executeTakeFirst();
+}
