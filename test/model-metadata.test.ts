@@ -246,6 +246,14 @@ describe("model metadata indexing", () => {
     assert.deepEqual(gguf.map((m) => m.name).sort(), ["alice/big-weights", "alice/llama-mix", "alice/messy", "alice/split"]);
     const lineage = await all(listModels({ search: { tags: ["base_model:finetune:meta-llama/Llama-3.2-1B"] }, hubUrl: hub.url }));
     assert.deepEqual(lineage.map((m) => m.name), ["alice/llama-mix"]);
+    // Listings expand the indexed fields too (huggingface_hub's list_models(expand=["safetensors", …])).
+    const listed = await all(listModels({ search: { tags: ["base_model:finetune:meta-llama/Llama-3.2-1B"] }, hubUrl: hub.url, additionalFields: ["safetensors"] }));
+    assert.deepEqual(listed.map((m) => m.safetensors), [{ parameters: { BF16: 128, F32: 8 }, total: 136 }]);
+    const res = await fetch(`${hub.url}/api/models?filter=base_model:meta-llama/Llama-3.2-1B&expand[]=gguf&expand[]=baseModels`);
+    const [item] = (await res.json()) as Record<string, any>[];
+    assert.deepEqual(Object.keys(item!).sort(), ["_id", "baseModels", "gguf", "id"]);
+    assert.equal(item!.gguf.quantization, "Q8_0");
+    assert.deepEqual(item!.baseModels, { relation: "finetune", models: [{ id: "meta-llama/Llama-3.2-1B" }] });
   });
 
   test("repos indexed by an older indexer are re-indexed from git", async () => {

@@ -6,6 +6,7 @@ import type { ListedRepo } from "../../services/listing.js";
 import { baseUrlOf } from "../request-context.js";
 import { toApiRepoSummary } from "./api-repo.js";
 import { queryFlag, queryList, queryString } from "./query.js";
+import { apiModelMetadata } from "./api-model-metadata.js";
 import { expandableKeys } from "./repo-info.js";
 
 /**
@@ -63,7 +64,7 @@ export function registerListRepos(app: FastifyInstance, services: Services, publ
         reply.header("Link", `<${nextPageUrl(request, type, publicUrl, page.nextCursor)}>; rel="next"`);
       }
       return page.items.map((item) => {
-        const apiItem = toApiListedRepo(item, { cardData });
+        const apiItem = toApiListedRepo(item, { cardData, modelMetadata: expand?.some((f) => indexedModelFields.has(f)) ?? false });
         if (expand === undefined) return apiItem;
         const fields = new Set<string>(["_id", "id", ...expand]);
         if (withSiblings) fields.add("siblings");
@@ -75,8 +76,11 @@ export function registerListRepos(app: FastifyInstance, services: Services, publ
   }
 }
 
-/** One listing item: the repo summary, with `siblings` and `config` when they were read. */
-function toApiListedRepo(item: ListedRepo, opts: { cardData: boolean }): Record<string, unknown> {
+/** Fields of a listing item that come from the model index (`apiModelMetadata`), sent only when expanded. */
+const indexedModelFields = new Set(["gguf", "safetensors", "baseModels"]);
+
+/** One listing item: the repo summary, with `siblings` and `config` when they were read, and indexed model fields when asked. */
+function toApiListedRepo(item: ListedRepo, opts: { cardData: boolean; modelMetadata: boolean }): Record<string, unknown> {
   const { repo } = item;
   const summary = toApiRepoSummary(repo, { cardData: opts.cardData });
   const out: Record<string, unknown> = { ...summary, downloadsAllTime: repo.row.downloads_all_time, trendingScore: repo.row.trending_score };
@@ -84,6 +88,10 @@ function toApiListedRepo(item: ListedRepo, opts: { cardData: boolean }): Record<
     // A space's SDK is declared in its card (`sdk: gradio`); @huggingface/hub's listSpaces reads it.
     const card = (summary.cardData ?? JSON.parse(repo.row.card_data)) as Record<string, unknown>;
     if (typeof card.sdk === "string") out.sdk = card.sdk;
+  }
+  if (opts.modelMetadata) {
+    const { gguf, safetensors, baseModels } = apiModelMetadata(repo, repo.row.sha);
+    Object.assign(out, gguf && { gguf }, safetensors && { safetensors }, baseModels && { baseModels });
   }
   if (item.siblings) out.siblings = item.siblings.map((rfilename) => ({ rfilename }));
   if (item.config) out.config = item.config;
