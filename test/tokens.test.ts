@@ -142,6 +142,7 @@ describe("tokens: management API, fine-grained scopes, expiry and revocation", (
     assert.equal(me.auth.accessToken?.displayName, "deploy");
     const raw = me.auth as unknown as { expiresAt: string; accessToken: { fineGrained: { scoped: unknown; canReadGatedRepos: boolean } } };
     assert.deepEqual(raw.accessToken.fineGrained.scoped, scoped);
+    assert.equal(raw.accessToken.fineGrained.canReadGatedRepos, false);
     assert.equal(raw.expiresAt, expiresAt);
     assert.equal((await whoAmI({ accessToken: alice, hubUrl: hub.url })).auth.accessToken?.role, "write");
     const plain = (await (await api(hub, "GET", "/api/whoami-v2", alice)).json()) as { auth: { accessToken: Record<string, unknown>; expiresAt?: string } };

@@ -8,7 +8,9 @@ import { whoAmI } from "../../services/whoami.js";
  * huggingface_hub's login reads `auth.accessToken.role` and `displayName` and
  * joins `orgs[].name`. Organizations carry `roleInOrg`; a fine-grained token
  * is described under `accessToken.fineGrained` (`scoped[]` with each entity
- * and its permissions), an expiring one has `auth.expiresAt`.
+ * and its permissions; `canReadGatedRepos` is false, as such a token reads
+ * only within its scopes, never other people's gated repos), an expiring one
+ * has `auth.expiresAt`.
  */
 interface ApiWhoAmIOrg {
   type: "org";
@@ -80,7 +82,7 @@ export function registerWhoAmI(app: FastifyInstance): void {
           role: token.role,
           createdAt: token.createdAt,
           // Gated repos whose access the user was granted stay readable, as with the Hub's default for new tokens.
-          ...(token.role === "fineGrained" ? { fineGrained: { canReadGatedRepos: true, global: [], scoped: token.scoped ?? [] } } : {}),
+          ...(token.role === "fineGrained" ? { fineGrained: { canReadGatedRepos: false, global: [], scoped: token.scoped ?? [] } } : {}),
         },
         ...(token.expiresAt ? { expiresAt: token.expiresAt } : {}),
       },
