@@ -321,6 +321,35 @@ function describeGating(backend: "sqlite" | "postgres"): void {
       assert.equal(await fetchLink(plain), "200");
     });
 
+    onceOnly("a fine-grained token reads gated repos its user was let into only when made with canReadGatedRepos", async () => {
+      const frank = await hub.user("frank");
+      const fineGrained = async (canReadGatedRepos?: boolean) => {
+        const res = await send("POST", "/api/settings/tokens", frank, {
+          name: `fg-${canReadGatedRepos}`,
+          role: "fineGrained",
+          scoped: [{ entity: { type: "user", name: "frank" }, permissions: ["repo.content.read"] }],
+          ...(canReadGatedRepos === undefined ? {} : { canReadGatedRepos }),
+        });
+        assert.equal(res.status, 200);
+        return ((await res.json()) as { token: string }).token;
+      };
+      const plain = await fineGrained();
+      const gatedReader = await fineGrained(true);
+      assert.equal((await ask("alice/auto", frank)).status, 200);
+      assert.equal(await download("alice/auto", frank), weights.toString());
+      assert.equal(await download("alice/auto", plain), 403);
+      assert.equal(await download("alice/auto", gatedReader), weights.toString());
+      // whoami-v2 says what each may do; the flag is refused on classic tokens.
+      const whoami = async (token: string) =>
+        ((await (await send("GET", "/api/whoami-v2", token)).json()) as { auth: { accessToken: { fineGrained: { canReadGatedRepos: boolean } } } }).auth.accessToken.fineGrained.canReadGatedRepos;
+      assert.equal(await whoami(plain), false);
+      assert.equal(await whoami(gatedReader), true);
+      assert.equal((await send("POST", "/api/settings/tokens", frank, { name: "x", role: "read", canReadGatedRepos: true })).status, 400);
+      // Still only what the user may: after a rejection the flag opens nothing.
+      assert.equal((await handle("alice/auto", alice, { user: "frank", status: "rejected" })).status, 200);
+      assert.equal(await download("alice/auto", gatedReader), 403);
+    });
+
     async function gateOf(repo: string, token: string) {
       return (await (await send("GET", `/api/models/${repo}/gate`, token)).json()) as Record<string, unknown>;
     }

@@ -102,11 +102,15 @@ describe("web app: accounts, tokens, new repo, upload, card editing", () => {
     await page.getByLabel("Applies to").selectOption("user");
     await page.getByLabel("Name", { exact: true }).fill("ada");
     await page.getByLabel(/Read repos and files/).check();
+    await page.getByLabel(/public gated repos you were given access to/).check();
     await screenshot(page, "tokens-fine-grained");
     await page.getByRole("button", { name: "Create token" }).click();
     const token = (await page.getByTestId("new-token").textContent()) ?? "";
-    const me = (await api("/api/whoami-v2", token)).body as { auth: { accessToken: { role: string; fineGrained?: { scoped: Array<{ entity: { name: string }; permissions: string[] }> } } } };
+    const me = (await api("/api/whoami-v2", token)).body as {
+      auth: { accessToken: { role: string; fineGrained?: { canReadGatedRepos: boolean; scoped: Array<{ entity: { name: string }; permissions: string[] }> } } };
+    };
     assert.equal(me.auth.accessToken.role, "fineGrained");
+    assert.equal(me.auth.accessToken.fineGrained?.canReadGatedRepos, true);
     assert.deepEqual(me.auth.accessToken.fineGrained?.scoped.map((s) => [s.entity.name, s.permissions]), [["ada", ["repo.content.read"]]]);
     await page.getByRole("cell", { name: /^ci read-only/ }).waitFor();
     page.once("dialog", (dialog) => void dialog.accept());

@@ -56,6 +56,8 @@ export interface TokensTable {
   expires_at: string | null;
   /** A fine-grained token's scopes as JSON (`TokenScope[]`); null for read and write tokens. */
   scopes: string | null;
+  /** 1: a fine-grained token that may read public gated repos its user was accepted to (whoami's `canReadGatedRepos`). */
+  can_read_gated_repos: Generated<number>;
 }
 
 export interface ReposTable {

@@ -159,8 +159,10 @@ export function writeDenied(p: Principal, repoId: string): DomainError {
 export function canReadContent(p: Principal, repo: RepoRow, gateAccepted = false): boolean {
   if (!isGated(repo)) return canRead(p, repo);
   if (isOwner(p, repo)) return true;
-  // An accepted request is the user's right; the token in use must still be one that may read the repo.
-  return p.kind === "user" && gateAccepted && canRead(p, repo) && tokenPermits(p, targetOf(repo), "repo.content.read");
+  // An accepted request is the user's right; the token in use must still be one that may read the repo:
+  // within its scopes, or (a fine-grained token made to) any public gated repo the user was let into.
+  if (p.kind !== "user" || !gateAccepted || !canRead(p, repo)) return false;
+  return tokenPermits(p, targetOf(repo), "repo.content.read") || (!repo.private && p.token.canReadGatedRepos === true);
 }
 
 /** Whether `canReadContent` depends on the caller's access request: a signed-in non-owner on a gated repo. */

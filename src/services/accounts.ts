@@ -22,6 +22,7 @@ export interface TokenInfo {
   lastUsedAt: string | null;
   expiresAt: string | null;
   scoped?: UserPrincipal["token"]["scoped"];
+  canReadGatedRepos?: boolean;
 }
 
 /** Last-use times are written at most this often per token, to keep reads off the write path. */
@@ -107,13 +108,14 @@ export class AccountService {
       tokenHash: hashToken(token),
       expiresAt: checked.expiresAt,
       scopes: checked.scoped === undefined ? null : JSON.stringify(checked.scoped),
+      canReadGatedRepos: checked.canReadGatedRepos ?? false,
     });
     const info = toInfo(row);
     await this.audit?.record(
       actor,
       "token.create",
       `${owner.name}/${row.name}`,
-      { tokenId: row.id, role: row.role, expiresAt: row.expires_at, ...(checked.scoped ? { scoped: checked.scoped } : {}) },
+      { tokenId: row.id, role: row.role, expiresAt: row.expires_at, ...(checked.scoped ? { scoped: checked.scoped, canReadGatedRepos: checked.canReadGatedRepos } : {}) },
       ip,
     );
     return { token, role: checked.role, info };
@@ -153,7 +155,7 @@ export class AccountService {
 
   private tokenPrincipal({ token: t, user, orgs }: { token: TokenRow; user: UserRow; orgs: MembershipRow[] }): UserPrincipal {
     const info = toInfo(t);
-    return this.principalOf(user, orgs, { id: t.id, name: t.name, role: info.role, createdAt: t.created_at, expiresAt: t.expires_at, scoped: info.scoped }, "token");
+    return this.principalOf(user, orgs, { id: t.id, name: t.name, role: info.role, createdAt: t.created_at, expiresAt: t.expires_at, scoped: info.scoped, canReadGatedRepos: info.canReadGatedRepos }, "token");
   }
 
   /**
@@ -189,6 +191,6 @@ function toInfo(t: TokenRow): TokenInfo {
     createdAt: t.created_at,
     lastUsedAt: t.last_used_at,
     expiresAt: t.expires_at,
-    ...(role === "fineGrained" ? { scoped: t.scopes === null ? [] : JSON.parse(t.scopes) } : {}),
+    ...(role === "fineGrained" ? { scoped: t.scopes === null ? [] : JSON.parse(t.scopes), canReadGatedRepos: t.can_read_gated_repos === 1 } : {}),
   };
 }

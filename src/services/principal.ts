@@ -51,7 +51,16 @@ export type Principal =
        * The token in use; times are ISO UTC (whoami-v2 reports them). A
        * `fineGrained` token acts only within its `scoped` entities.
        */
-      token: { id: number; name: string; role: TokenRole; createdAt: string; expiresAt?: string | null; scoped?: TokenScope[] };
+      token: {
+        id: number;
+        name: string;
+        role: TokenRole;
+        createdAt: string;
+        expiresAt?: string | null;
+        scoped?: TokenScope[];
+        /** A fine-grained token that may also read public gated repos the user was accepted to (the Hub's `canReadGatedRepos`). */
+        canReadGatedRepos?: boolean;
+      };
     };
 
 export const anonymous: Principal = { kind: "anonymous" };

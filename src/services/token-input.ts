@@ -17,6 +17,8 @@ export interface TokenInput {
   role: unknown;
   expiresAt?: unknown;
   scoped?: unknown;
+  /** fineGrained only: also read the files of public gated repos the user was accepted to. */
+  canReadGatedRepos?: unknown;
 }
 
 /** Most scopes one fine-grained token may carry. */
@@ -31,7 +33,7 @@ const maxScopes = 100;
 export function checkTokenInput(
   owner: Extract<Principal, { kind: "user" }>,
   input: TokenInput,
-): { name: string; role: TokenRole; expiresAt: string | null; scoped?: TokenScope[] } {
+): { name: string; role: TokenRole; expiresAt: string | null; scoped?: TokenScope[]; canReadGatedRepos?: boolean } {
   const { name, role } = input;
   if (typeof name !== "string" || name.trim().length === 0 || name.length > 100) {
     throw new DomainError("InvalidArgument", "token name must be 1-100 characters");
@@ -48,13 +50,18 @@ export function checkTokenInput(
   }
   if (role !== "fineGrained") {
     if (input.scoped !== undefined && input.scoped !== null) throw new DomainError("InvalidArgument", "only fineGrained tokens take scoped");
+    if (input.canReadGatedRepos !== undefined && input.canReadGatedRepos !== null) {
+      throw new DomainError("InvalidArgument", "only fineGrained tokens take canReadGatedRepos (read and write tokens read the gated repos their user may)");
+    }
     return { name, role: role as TokenRole, expiresAt };
   }
   if (!Array.isArray(input.scoped) || input.scoped.length === 0 || input.scoped.length > maxScopes) {
     throw new DomainError("InvalidArgument", `a fineGrained token needs scoped: 1 to ${maxScopes} scopes`);
   }
   const scoped = input.scoped.map((s, i) => checkScope(owner, s, i));
-  return { name, role: "fineGrained", expiresAt, scoped };
+  const gated = input.canReadGatedRepos ?? false;
+  if (typeof gated !== "boolean") throw new DomainError("InvalidArgument", "canReadGatedRepos must be a boolean");
+  return { name, role: "fineGrained", expiresAt, scoped, canReadGatedRepos: gated };
 }
 
 function checkScope(owner: Extract<Principal, { kind: "user" }>, raw: unknown, i: number): TokenScope {

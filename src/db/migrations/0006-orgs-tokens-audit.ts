@@ -69,6 +69,8 @@ export function orgsTokensAudit(dialect: Dialect): Migration {
       // Fine-grained tokens: JSON array of scopes; every token may expire.
       await db.schema.alterTable("tokens").addColumn("expires_at", "text").execute();
       await db.schema.alterTable("tokens").addColumn("scopes", "text").execute();
+      // A fine-grained token that may also read the files of public gated repos its user was let into.
+      await db.schema.alterTable("tokens").addColumn("can_read_gated_repos", "integer", (c) => c.notNull().defaultTo(0)).execute();
       // An org's contributors may write the repos they created (huggingface.co's "contributor" role).
       await db.schema.alterTable("repos").addColumn("created_by", "integer").execute();
 

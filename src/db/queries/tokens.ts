@@ -7,7 +7,7 @@ export type TokenRow = Selectable<TokensTable>;
 
 export async function insertToken(
   db: Db,
-  token: { userId: number; name: string; role: string; tokenHash: string; expiresAt?: string | null; scopes?: string | null },
+  token: { userId: number; name: string; role: string; tokenHash: string; expiresAt?: string | null; scopes?: string | null; canReadGatedRepos?: boolean },
 ): Promise<TokenRow> {
   return db.kysely
     .insertInto("tokens")
@@ -20,6 +20,7 @@ export async function insertToken(
       last_used_at: null,
       expires_at: token.expiresAt ?? null,
       scopes: token.scopes ?? null,
+      can_read_gated_repos: token.canReadGatedRepos ? 1 : 0,
     })
     .returningAll()
     .executeTakeFirstOrThrow();
@@ -73,7 +74,7 @@ async function findTokenWith(
     .select([
       "tokens.id as t_id", "tokens.user_id as t_user_id", "tokens.name as t_name", "tokens.role as t_role",
       "tokens.token_hash as t_token_hash", "tokens.created_at as t_created_at", "tokens.last_used_at as t_last_used_at",
-      "tokens.expires_at as t_expires_at", "tokens.scopes as t_scopes",
+      "tokens.expires_at as t_expires_at", "tokens.scopes as t_scopes", "tokens.can_read_gated_repos as t_can_read_gated_repos",
       "users.id as u_id", "users.name as u_name", "users.fullname as u_fullname", "users.email as u_email",
       "users.password_hash as u_password_hash", "users.is_admin as u_is_admin", "users.created_at as u_created_at",
       "orgs.id as o_id", "orgs.name as o_name", "orgs.fullname as o_fullname", "org_members.role as o_role",
@@ -87,6 +88,7 @@ async function findTokenWith(
     token: {
       id: row.t_id, user_id: row.t_user_id, name: row.t_name, role: row.t_role, token_hash: row.t_token_hash,
       created_at: row.t_created_at, last_used_at: row.t_last_used_at, expires_at: row.t_expires_at, scopes: row.t_scopes,
+      can_read_gated_repos: row.t_can_read_gated_repos,
     },
     user: {
       id: row.u_id, name: row.u_name, fullname: row.u_fullname, email: row.u_email,

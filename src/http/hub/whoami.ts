@@ -8,9 +8,9 @@ import { whoAmI } from "../../services/whoami.js";
  * huggingface_hub's login reads `auth.accessToken.role` and `displayName` and
  * joins `orgs[].name`. Organizations carry `roleInOrg`; a fine-grained token
  * is described under `accessToken.fineGrained` (`scoped[]` with each entity
- * and its permissions; `canReadGatedRepos` is false, as such a token reads
- * only within its scopes, never other people's gated repos), an expiring one
- * has `auth.expiresAt`.
+ * and its permissions, and `canReadGatedRepos`: whether it also reads the
+ * public gated repos its user was accepted to), an expiring one has
+ * `auth.expiresAt`.
  */
 interface ApiWhoAmIOrg {
   type: "org";
@@ -81,8 +81,9 @@ export function registerWhoAmI(app: FastifyInstance): void {
           displayName: token.name,
           role: token.role,
           createdAt: token.createdAt,
-          // Gated repos whose access the user was granted stay readable, as with the Hub's default for new tokens.
-          ...(token.role === "fineGrained" ? { fineGrained: { canReadGatedRepos: false, global: [], scoped: token.scoped ?? [] } } : {}),
+          ...(token.role === "fineGrained"
+            ? { fineGrained: { canReadGatedRepos: token.canReadGatedRepos ?? false, global: [], scoped: token.scoped ?? [] } }
+            : {}),
         },
         ...(token.expiresAt ? { expiresAt: token.expiresAt } : {}),
       },

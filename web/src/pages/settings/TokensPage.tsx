@@ -25,6 +25,7 @@ interface TokenInfo {
   lastUsedAt: string | null;
   expiresAt: string | null;
   scoped?: Scope[];
+  canReadGatedRepos?: boolean;
 }
 
 const roleLabels: Record<Role, { title: string; help: string }> = {
@@ -135,6 +136,7 @@ function CreateTokenForm({ user, onCreated, onCancel }: { user: string; onCreate
   const [role, setRole] = useState<Role>("read");
   const [expiry, setExpiry] = useState("never");
   const [scopes, setScopes] = useState<Scope[]>([{ entity: { type: "user", name: user }, permissions: ["repo.content.read"] }]);
+  const [gatedRepos, setGatedRepos] = useState(false);
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
 
@@ -149,7 +151,9 @@ function CreateTokenForm({ user, onCreated, onCancel }: { user: string; onCreate
           name: name.trim(),
           role,
           expiresAt: days === null ? null : new Date(Date.now() + days * 86_400_000).toISOString(),
-          ...(role === "fineGrained" ? { scoped: scopes.map((s) => ({ ...s, entity: { ...s.entity, name: s.entity.name.trim() } })) } : {}),
+          ...(role === "fineGrained"
+            ? { scoped: scopes.map((s) => ({ ...s, entity: { ...s.entity, name: s.entity.name.trim() } })), canReadGatedRepos: gatedRepos }
+            : {}),
         },
       });
       onCreated(answer.name, answer.token);
@@ -240,6 +244,10 @@ function CreateTokenForm({ user, onCreated, onCancel }: { user: string; onCreate
           <button type="button" className="btn btn-small" onClick={() => setScopes([...scopes, { entity: { type: "model", name: `${user}/` }, permissions: ["repo.content.read"] }])}>
             Add a scope
           </button>
+          <label className="check">
+            <input type="checkbox" checked={gatedRepos} onChange={(e) => setGatedRepos(e.target.checked)} />
+            Also read the files of public gated repos you were given access to <code className="faint">canReadGatedRepos</code>
+          </label>
         </fieldset>
       )}
       <div className="row">
@@ -299,6 +307,7 @@ function TokenTable({ tokens, onRevoked }: { tokens: TokenInfo[]; onRevoked: () 
                 {t.scoped && t.scoped.length > 0 && (
                   <div className="field-help">
                     {t.scoped.map((s) => `${s.entity.name}: ${s.permissions.join(", ")}`).join("; ")}
+                    {t.canReadGatedRepos && "; gated repos you were given access to"}
                   </div>
                 )}
               </td>
