@@ -131,6 +131,25 @@ describe("abuse limits", () => {
     }
   });
 
+  test("sign-ups from one address are limited like failed authentications", async () => {
+    const own = await startHub({ authFailureLimit: 3, allowSignup: "true" });
+    try {
+      const signUp = (n: number) =>
+        fetch(`${own.url}/api/auth/signup`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ username: `spam${n}`, password: "long enough password" }),
+        });
+      for (let i = 0; i < 3; i++) assert.equal((await signUp(i)).status, 200);
+      const limited = await signUp(3);
+      assert.equal(limited.status, 429);
+      assert.ok(Number(limited.headers.get("retry-after")) >= 1);
+      assert.match(limited.headers.get("x-error-message") ?? "", /Too many sign-ups/);
+    } finally {
+      await own.close();
+    }
+  });
+
   test("a JSON body over the limit is refused with 413 and the error headers", async () => {
     const own = await startHub({ maxJsonBodySize: 2048 });
     try {

@@ -69,7 +69,8 @@ export class SessionService {
    * Creates an account with a password and signs it in. The hub's first
    * account becomes an administrator.
    */
-  async signUp(input: { username: unknown; password: unknown; email?: unknown; fullname?: unknown }): Promise<NewSession> {
+  async signUp(input: { username: unknown; password: unknown; email?: unknown; fullname?: unknown }, ip: string): Promise<NewSession> {
+    this.limits.signUp(ip);
     const username = requireString(input.username, "username");
     const password = checkPassword(input.password);
     const email = optionalString(input.email, "email", maxEmailLength);

@@ -24,7 +24,7 @@ const schema = {
 export function registerSignUp(app: FastifyInstance, services: Services, publicUrl: string): void {
   app.post("/api/auth/signup", { schema }, async (request, reply): Promise<ApiSession> => {
     const body = request.body as { username: string; password: string; email?: string | null; fullname?: string | null };
-    const session = await services.sessions.signUp(body);
+    const session = await services.sessions.signUp(body, request.ip);
     setSessionCookie(reply, session.sessionId, { secure: secureCookies(request, publicUrl), expiresAt: session.expiresAt });
     const { principal: user } = session;
     return { user: { name: user.name, fullname: user.fullname, isAdmin: user.isAdmin }, csrfToken: session.csrfToken, allowSignup: await services.sessions.signupOpen() };
