@@ -1,11 +1,11 @@
-import { type FormEvent, type ReactNode, useState } from "react";
-import { api, ApiError } from "../../api";
+import { type ReactNode, useState } from "react";
+import { ApiError } from "../../api";
 import { EmptyState } from "../../components/EmptyState";
-import { ErrorBox } from "../../components/ErrorBox";
 import { Spinner } from "../../components/Spinner";
-import { Link, navigate, useSearchParams } from "../../router";
+import { Link, useSearchParams } from "../../router";
 import { useSession } from "../../session";
 import { useTitle } from "../../use-api";
+import { AuthForm, useSignIn } from "./AuthForm";
 import { safeNext } from "./next";
 
 const namePattern = /^[A-Za-z0-9][A-Za-z0-9._-]{0,95}$/;
@@ -17,8 +17,7 @@ export function JoinPage() {
   const [params] = useSearchParams();
   const next = safeNext(params.get("next"));
   const [form, setForm] = useState({ username: "", fullname: "", email: "", password: "", confirm: "" });
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
+  const signUp = useSignIn(next);
   const [touched, setTouched] = useState(false);
 
   if (session.loading) return <div className="container-narrow"><Spinner /></div>;
@@ -43,64 +42,49 @@ export function JoinPage() {
   const invalid = nameProblem ?? passwordProblem ?? confirmProblem;
   const set = (key: keyof typeof form) => (e: { target: { value: string } }) => setForm({ ...form, [key]: e.target.value });
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
+  const submit = () => {
     setTouched(true);
     if (invalid) return;
-    setBusy(true);
-    setError(undefined);
-    try {
-      await api("/api/auth/signup", {
-        json: { username: form.username, password: form.password, email: form.email.trim() || undefined, fullname: form.fullname.trim() || undefined },
-      });
-      await session.refresh();
-      navigate(next, { replace: true });
-    } catch (err) {
-      setError(err);
-      setBusy(false);
-    }
+    void signUp.send("/api/auth/signup", {
+      username: form.username,
+      password: form.password,
+      email: form.email.trim() || undefined,
+      fullname: form.fullname.trim() || undefined,
+    });
   };
 
   return (
-    <div className="container-narrow">
-      <div className="auth-head">
-        <span className="logo-mark auth-logo" aria-hidden="true">
-          M
-        </span>
-        <h1>Create your account</h1>
-      </div>
-      {session.user && (
-        <p className="notice">
-          You are signed in as <strong>{session.user.name}</strong>; signing up creates another account and signs in with it.
-        </p>
-      )}
-      <form className="form card" onSubmit={(e) => void submit(e)} noValidate>
-        {error !== undefined && (
-          <ErrorBox error={error} title={error instanceof ApiError && error.status === 409 ? "That username is taken" : "Could not sign up"} />
-        )}
-        <Field id="join-username" label="Username" error={touched ? nameProblem : undefined} help="Your namespace: your repos live at /username/repo.">
-          <input id="join-username" className="input" autoComplete="username" required autoFocus value={form.username} onChange={set("username")} aria-invalid={touched && !!nameProblem} aria-describedby="join-username-help join-username-error" />
-        </Field>
-        <Field id="join-fullname" label="Full name (optional)">
-          <input id="join-fullname" className="input" autoComplete="name" value={form.fullname} onChange={set("fullname")} />
-        </Field>
-        <Field id="join-email" label="Email (optional)">
-          <input id="join-email" className="input" type="email" autoComplete="email" value={form.email} onChange={set("email")} />
-        </Field>
-        <Field id="join-password" label="Password" error={touched ? passwordProblem : undefined} help="At least 8 characters.">
-          <input id="join-password" className="input" type="password" autoComplete="new-password" required value={form.password} onChange={set("password")} aria-invalid={touched && !!passwordProblem} aria-describedby="join-password-help join-password-error" />
-        </Field>
-        <Field id="join-confirm" label="Confirm password" error={touched ? confirmProblem : undefined}>
-          <input id="join-confirm" className="input" type="password" autoComplete="new-password" required value={form.confirm} onChange={set("confirm")} aria-invalid={touched && !!confirmProblem} aria-describedby="join-confirm-error" />
-        </Field>
-        <button type="submit" className="btn btn-primary" disabled={busy}>
-          {busy ? "Creating account…" : "Create account"}
-        </button>
-      </form>
-      <p className="auth-foot muted">
-        Already have an account? <Link to="/login">Sign in</Link>
-      </p>
-    </div>
+    <AuthForm
+      title="Create your account"
+      notice={session.user && <>You are signed in as <strong>{session.user.name}</strong>; signing up creates another account and signs in with it.</>}
+      action={signUp}
+      errorTitle={signUp.error instanceof ApiError && signUp.error.status === 409 ? "That username is taken" : "Could not sign up"}
+      onSubmit={submit}
+      foot={
+        <>
+          Already have an account? <Link to="/login">Sign in</Link>
+        </>
+      }
+    >
+      <Field id="join-username" label="Username" error={touched ? nameProblem : undefined} help="Your namespace: your repos live at /username/repo.">
+        <input id="join-username" className="input" autoComplete="username" required autoFocus value={form.username} onChange={set("username")} aria-invalid={touched && !!nameProblem} aria-describedby="join-username-help join-username-error" />
+      </Field>
+      <Field id="join-fullname" label="Full name (optional)">
+        <input id="join-fullname" className="input" autoComplete="name" value={form.fullname} onChange={set("fullname")} />
+      </Field>
+      <Field id="join-email" label="Email (optional)">
+        <input id="join-email" className="input" type="email" autoComplete="email" value={form.email} onChange={set("email")} />
+      </Field>
+      <Field id="join-password" label="Password" error={touched ? passwordProblem : undefined} help="At least 8 characters.">
+        <input id="join-password" className="input" type="password" autoComplete="new-password" required value={form.password} onChange={set("password")} aria-invalid={touched && !!passwordProblem} aria-describedby="join-password-help join-password-error" />
+      </Field>
+      <Field id="join-confirm" label="Confirm password" error={touched ? confirmProblem : undefined}>
+        <input id="join-confirm" className="input" type="password" autoComplete="new-password" required value={form.confirm} onChange={set("confirm")} aria-invalid={touched && !!confirmProblem} aria-describedby="join-confirm-error" />
+      </Field>
+      <button type="submit" className="btn btn-primary" disabled={signUp.busy}>
+        {signUp.busy ? "Creating account…" : "Create account"}
+      </button>
+    </AuthForm>
   );
 }
 

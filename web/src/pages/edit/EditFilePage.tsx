@@ -6,6 +6,7 @@ import { Spinner } from "../../components/Spinner";
 import { Link, encodePath, navigate } from "../../router";
 import type { RepoRoute } from "../../routes";
 import { useSession } from "../../session";
+import { useAction } from "../../use-action";
 import { useTitle } from "../../use-api";
 import { Markdown, stripFrontMatter } from "../repo/Markdown";
 import { RepoTitle } from "./RepoTitle";
@@ -38,8 +39,8 @@ export function EditFilePage({ repo }: { repo: RepoRoute }) {
   const [tab, setTab] = useState<"edit" | "preview">("edit");
   const [summary, setSummary] = useState("");
   const [description, setDescription] = useState("");
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
+  const action = useAction();
+  const { busy, error } = action;
 
   useEffect(() => {
     const controller = new AbortController();
@@ -74,24 +75,22 @@ export function EditFilePage({ repo }: { repo: RepoRoute }) {
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     if (!loaded.data) return;
-    setBusy(true);
-    setError(undefined);
     const header = {
       key: "header",
       value: { summary: summary.trim() || `${loaded.data.exists ? "Update" : "Create"} ${path}`, description: description.trim(), parentCommit: loaded.data.sha },
     };
     const file = { key: "file", value: { path, encoding: "base64", content: utf8Base64(text) } };
-    try {
-      await api(`${repoApiPath(repo.type, repo.id)}/commit/${encodeRev(rev)}`, {
-        method: "POST",
-        body: `${JSON.stringify(header)}\n${JSON.stringify(file)}\n`,
-        headers: { "Content-Type": "application/x-ndjson" },
-      });
-      navigate(back);
-    } catch (err) {
-      setError(err);
-      setBusy(false);
-    }
+    await action.run(
+      async () => {
+        await api(`${repoApiPath(repo.type, repo.id)}/commit/${encodeRev(rev)}`, {
+          method: "POST",
+          body: `${JSON.stringify(header)}\n${JSON.stringify(file)}\n`,
+          headers: { "Content-Type": "application/x-ndjson" },
+        });
+        navigate(back);
+      },
+      { keepBusy: true },
+    );
   };
 
   return (

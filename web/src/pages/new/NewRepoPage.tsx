@@ -4,6 +4,7 @@ import { ErrorBox } from "../../components/ErrorBox";
 import { Spinner } from "../../components/Spinner";
 import { Link, navigate, useSearchParams } from "../../router";
 import { useSession } from "../../session";
+import { useAction } from "../../use-action";
 import { useApi, useTitle } from "../../use-api";
 
 /** What `GET /api/whoami-v2` says that this page uses: the user and their organizations with roles. */
@@ -31,8 +32,7 @@ export function NewRepoPage() {
   const [name, setName] = useState("");
   const [isPrivate, setPrivate] = useState(false);
   const [touched, setTouched] = useState(false);
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
+  const action = useAction();
 
   if (session.loading) return <div className="container-medium"><Spinner /></div>;
   if (!session.user) {
@@ -61,15 +61,13 @@ export function NewRepoPage() {
     event.preventDefault();
     setTouched(true);
     if (nameProblem) return;
-    setBusy(true);
-    setError(undefined);
-    try {
-      const created = await api<{ name: string }>("/api/repos/create", { json: { type, name: `${chosenOwner}/${name}`, private: isPrivate } });
-      navigate(repoPagePath(type, created.name));
-    } catch (err) {
-      setError(err);
-      setBusy(false);
-    }
+    await action.run(
+      async () => {
+        const created = await api<{ name: string }>("/api/repos/create", { json: { type, name: `${chosenOwner}/${name}`, private: isPrivate } });
+        navigate(repoPagePath(type, created.name));
+      },
+      { keepBusy: true },
+    );
   };
 
   return (
@@ -77,8 +75,8 @@ export function NewRepoPage() {
       <h1>Create a new repository</h1>
       <p className="muted">A repository holds files with their history. Push with git, upload here, or use the Hugging Face clients.</p>
       <form className="form card" onSubmit={(e) => void submit(e)} noValidate>
-        {error !== undefined && (
-          <ErrorBox error={error} title={error instanceof ApiError && error.status === 409 ? "A repository with this name exists" : "Could not create the repository"} />
+        {action.error !== undefined && (
+          <ErrorBox error={action.error} title={action.error instanceof ApiError && action.error.status === 409 ? "A repository with this name exists" : "Could not create the repository"} />
         )}
         <fieldset className="choices">
           <legend className="field-label">Type</legend>
@@ -145,8 +143,8 @@ export function NewRepoPage() {
           </label>
         </fieldset>
         <div>
-          <button type="submit" className="btn btn-primary" disabled={busy}>
-            {busy ? "Creating…" : `Create ${type}`}
+          <button type="submit" className="btn btn-primary" disabled={action.busy}>
+            {action.busy ? "Creating…" : `Create ${type}`}
           </button>
         </div>
       </form>

@@ -5,6 +5,7 @@ import { ErrorBox } from "../../components/ErrorBox";
 import { Spinner } from "../../components/Spinner";
 import { Link, navigate } from "../../router";
 import { useSession } from "../../session";
+import { useAction } from "../../use-action";
 import { useTitle } from "../../use-api";
 
 export function NewOrgPage() {
@@ -12,8 +13,7 @@ export function NewOrgPage() {
   const session = useSession();
   const [name, setName] = useState("");
   const [fullname, setFullname] = useState("");
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
+  const action = useAction();
 
   if (session.loading) return <div className="container-narrow"><Spinner /></div>;
   if (!session.user) {
@@ -30,15 +30,13 @@ export function NewOrgPage() {
   const validName = /^[A-Za-z0-9][A-Za-z0-9._-]{0,95}$/.test(name.trim());
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
-      const org = await api<{ name: string }>("/api/organizations", { json: { name: name.trim(), ...(fullname.trim() ? { fullname: fullname.trim() } : {}) } });
-      navigate(`/${encodeURIComponent(org.name)}`);
-    } catch (err) {
-      setError(err);
-      setBusy(false);
-    }
+    await action.run(
+      async () => {
+        const org = await api<{ name: string }>("/api/organizations", { json: { name: name.trim(), ...(fullname.trim() ? { fullname: fullname.trim() } : {}) } });
+        navigate(`/${encodeURIComponent(org.name)}`);
+      },
+      { keepBusy: true },
+    );
   };
 
   return (
@@ -46,7 +44,7 @@ export function NewOrgPage() {
       <h1>New organization</h1>
       <p className="muted">An organization owns repos that its members share. You become its admin and can add members afterwards.</p>
       <form className="form card" onSubmit={(e) => void submit(e)}>
-        {error !== undefined && <ErrorBox error={error} title="Could not create the organization" />}
+        {action.error !== undefined && <ErrorBox error={action.error} title="Could not create the organization" />}
         <div className="field">
           <label htmlFor="org-name">Organization name</label>
           <input
@@ -70,8 +68,8 @@ export function NewOrgPage() {
           <input id="org-fullname" className="input" value={fullname} onChange={(e) => setFullname(e.target.value)} maxLength={200} />
         </div>
         <div className="row">
-          <button type="submit" className="btn btn-primary" disabled={busy || !validName}>
-            {busy ? "Creating…" : "Create organization"}
+          <button type="submit" className="btn btn-primary" disabled={action.busy || !validName}>
+            {action.busy ? "Creating…" : "Create organization"}
           </button>
         </div>
       </form>

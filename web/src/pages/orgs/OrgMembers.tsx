@@ -11,6 +11,7 @@ import { ErrorBox } from "../../components/ErrorBox";
 import { Spinner } from "../../components/Spinner";
 import { Link } from "../../router";
 import { useSession } from "../../session";
+import { useAction } from "../../use-action";
 import { useApi } from "../../use-api";
 import "../manage.css";
 
@@ -79,21 +80,13 @@ export function OrgMembers({ org, onCount }: { org: string; onCount?: (count: nu
 }
 
 function MemberRow({ org, member, canManage, onChanged }: { org: string; member: Member; canManage: boolean; onChanged: () => void }) {
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
+  const action = useAction();
   const base = `/api/organizations/${encodeURIComponent(org)}/members/${encodeURIComponent(member.user)}`;
-  const run = async (action: () => Promise<unknown>) => {
-    setBusy(true);
-    setError(undefined);
-    try {
-      await action();
+  const run = (request: () => Promise<unknown>) =>
+    action.run(async () => {
+      await request();
       onChanged();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
   const remove = () => {
     if (!window.confirm(`Remove ${member.user} from ${org}? They lose access to its private repos at once.`)) return;
     void run(() => api(base, { method: "DELETE" }));
@@ -105,7 +98,7 @@ function MemberRow({ org, member, canManage, onChanged }: { org: string; member:
           <Avatar name={member.user} size={24} /> {member.user}
         </Link>
         {member.fullname && member.fullname !== member.user && <span className="muted"> {member.fullname}</span>}
-        {error !== undefined && <ErrorBox error={error} title="Could not change this member" />}
+        {action.error !== undefined && <ErrorBox error={action.error} title="Could not change this member" />}
       </td>
       <td>
         {canManage ? (
@@ -117,7 +110,7 @@ function MemberRow({ org, member, canManage, onChanged }: { org: string; member:
               id={`role-${member.user}`}
               className="select"
               value={member.role}
-              disabled={busy}
+              disabled={action.busy}
               onChange={(e) => void run(() => api(`${base}/role`, { method: "PUT", json: { role: e.target.value } }))}
             >
               {roles.map((r) => (
@@ -133,7 +126,7 @@ function MemberRow({ org, member, canManage, onChanged }: { org: string; member:
       </td>
       {canManage && (
         <td className="member-actions-cell">
-          <button type="button" className="btn btn-small btn-danger" onClick={remove} disabled={busy} aria-label={`Remove ${member.user}`}>
+          <button type="button" className="btn btn-small btn-danger" onClick={remove} disabled={action.busy} aria-label={`Remove ${member.user}`}>
             Remove
           </button>
         </td>
@@ -145,26 +138,19 @@ function MemberRow({ org, member, canManage, onChanged }: { org: string; member:
 function AddMember({ org, onAdded }: { org: string; onAdded: () => void }) {
   const [user, setUser] = useState("");
   const [role, setRole] = useState<Role>("read");
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
+  const action = useAction();
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
+    await action.run(async () => {
       await api(`/api/organizations/${encodeURIComponent(org)}/members`, { json: { user: user.trim(), role } });
       setUser("");
       onAdded();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <form className="form card card-soft add-member" onSubmit={(e) => void submit(e)} aria-labelledby="add-member-title">
       <h3 id="add-member-title">Add a member</h3>
-      {error !== undefined && <ErrorBox error={error} title="Could not add the member" />}
+      {action.error !== undefined && <ErrorBox error={action.error} title="Could not add the member" />}
       <div className="row">
         <div className="field">
           <label htmlFor="member-user">Username</label>
@@ -180,8 +166,8 @@ function AddMember({ org, onAdded }: { org: string; onAdded: () => void }) {
             ))}
           </select>
         </div>
-        <button type="submit" className="btn btn-primary" disabled={busy || user.trim() === ""}>
-          {busy ? "Adding…" : "Add member"}
+        <button type="submit" className="btn btn-primary" disabled={action.busy || user.trim() === ""}>
+          {action.busy ? "Adding…" : "Add member"}
         </button>
       </div>
       <p id="member-role-help" className="field-help">

@@ -10,6 +10,7 @@ import { api } from "../../api";
 import { ErrorBox } from "../../components/ErrorBox";
 import { Link, useRoute } from "../../router";
 import { useSession } from "../../session";
+import { useAction } from "../../use-action";
 import { apiBase, type RepoContext } from "./RepoPage";
 import "../manage.css";
 
@@ -84,26 +85,23 @@ function GateForm({ ctx, gate, onChange }: { ctx: RepoContext; gate: Gate; onCha
   const [answers, setAnswers] = useState<Record<string, string | boolean>>(() =>
     Object.fromEntries(gate.fields.map((f) => [f.name, f.type === "checkbox" ? false : ""])),
   );
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
+  const action = useAction();
   const set = (name: string, value: string | boolean) => setAnswers((a) => ({ ...a, [name]: value }));
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
-      const fields = Object.fromEntries(Object.entries(answers).map(([k, v]) => [k, typeof v === "string" ? v.trim() : v]));
-      onChange(await api<Gate>(`${apiBase(ctx)}/ask-access`, { json: { fields } }));
-    } catch (err) {
-      setError(err);
-      setBusy(false);
-    }
+    await action.run(
+      async () => {
+        const fields = Object.fromEntries(Object.entries(answers).map(([k, v]) => [k, typeof v === "string" ? v.trim() : v]));
+        onChange(await api<Gate>(`${apiBase(ctx)}/ask-access`, { json: { fields } }));
+      },
+      { keepBusy: true },
+    );
   };
 
   return (
     <form className="form gate-form" onSubmit={(e) => void submit(e)} aria-label="Request access">
-      {error !== undefined && <ErrorBox error={error} title="Could not send the request" />}
+      {action.error !== undefined && <ErrorBox error={action.error} title="Could not send the request" />}
       {gate.fields.map((f, i) => {
         const id = `gate-field-${i}`;
         if (f.type === "checkbox") {
@@ -148,8 +146,8 @@ function GateForm({ ctx, gate, onChange }: { ctx: RepoContext; gate: Gate; onCha
         {gate.gated === "manual" ? " They review each request." : " Access is granted at once."}
       </p>
       <div>
-        <button type="submit" className="btn btn-primary" disabled={busy}>
-          {busy ? "Sending…" : gate.buttonContent}
+        <button type="submit" className="btn btn-primary" disabled={action.busy}>
+          {action.busy ? "Sending…" : gate.buttonContent}
         </button>
       </div>
     </form>

@@ -9,6 +9,7 @@ import { api } from "../../api";
 import { EmptyState } from "../../components/EmptyState";
 import { ErrorBox } from "../../components/ErrorBox";
 import { Link } from "../../router";
+import { useAction } from "../../use-action";
 import { useTitle } from "../../use-api";
 import type { RepoContext } from "./RepoPage";
 import { readSse } from "./sse";
@@ -200,24 +201,17 @@ function Embeddings({ model }: { model: string }) {
   const [a, setA] = useState("");
   const [b, setB] = useState("");
   const [result, setResult] = useState<EmbeddingResult | null>(null);
-  const [error, setError] = useState<Error | null>(null);
-  const [busy, setBusy] = useState(false);
+  const action = useAction();
   const ids = { a: useId(), b: useId() };
   const run = async (event: FormEvent) => {
     event.preventDefault();
     const inputs = [a, b].map((t) => t.trim()).filter(Boolean);
     if (inputs.length === 0) return;
-    setBusy(true);
-    setError(null);
-    try {
+    const ok = await action.run(async () => {
       const res = await api<{ data: Array<{ index: number; embedding: number[] }> }>("/v1/embeddings", { json: { model, input: inputs } });
       setResult({ vectors: [...res.data].sort((x, y) => x.index - y.index).map((d) => d.embedding) });
-    } catch (err) {
-      setError(err as Error);
-      setResult(null);
-    } finally {
-      setBusy(false);
-    }
+    });
+    if (!ok) setResult(null);
   };
   const [va, vb] = result?.vectors ?? [];
   return (
@@ -235,11 +229,11 @@ function Embeddings({ model }: { model: string }) {
         <textarea id={ids.b} className="textarea" rows={2} value={b} onChange={(e) => setB(e.target.value)} placeholder="Another sentence" />
       </div>
       <p>
-        <button type="submit" className="btn btn-primary" disabled={busy || !(a.trim() || b.trim())}>
-          {busy ? "Embedding…" : "Compute embeddings"}
+        <button type="submit" className="btn btn-primary" disabled={action.busy || !(a.trim() || b.trim())}>
+          {action.busy ? "Embedding…" : "Compute embeddings"}
         </button>
       </p>
-      {error && <ErrorBox error={error} title="Could not compute embeddings" />}
+      {action.error !== undefined && <ErrorBox error={action.error} title="Could not compute embeddings" />}
       {va && (
         <div className="embedding-result" role="status">
           <p>

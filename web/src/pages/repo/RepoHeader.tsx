@@ -2,6 +2,7 @@ import { useEffect, useState } from "react";
 import { api, ApiError, plural, type RepoType, repoApiPath } from "../../api";
 import { Link } from "../../router";
 import { useSession } from "../../session";
+import { useAction } from "../../use-action";
 import { taskLabel } from "../listing/RepoCard";
 import { CopyButton } from "./CopyButton";
 import { formatCount } from "./format";
@@ -83,8 +84,7 @@ function LikeButton({ type, info }: { type: RepoType; info: RepoInfo }) {
   const session = useSession();
   const [liked, setLiked] = useState(info.isLikedByUser ?? false);
   const [count, setCount] = useState(info.likes ?? 0);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const action = useAction();
   useEffect(() => {
     setLiked(info.isLikedByUser ?? false);
     setCount(info.likes ?? 0);
@@ -97,22 +97,17 @@ function LikeButton({ type, info }: { type: RepoType; info: RepoInfo }) {
     );
   }
   const toggle = async () => {
-    setBusy(true);
-    setError(null);
     const next = !liked;
-    try {
+    await action.run(async () => {
       await api(`${repoApiPath(type, info.id)}/like`, { method: next ? "POST" : "DELETE" });
       setLiked(next);
       setCount((c) => Math.max(0, c + (next ? 1 : -1)));
-    } catch (err) {
-      setError(err instanceof ApiError ? err.message : "Could not update the like");
-    } finally {
-      setBusy(false);
-    }
+    });
   };
+  const error = action.error === undefined ? null : action.error instanceof ApiError ? action.error.message : "Could not update the like";
   return (
     <>
-      <button type="button" className={`btn btn-small like-button${liked ? " liked" : ""}`} aria-pressed={liked} onClick={() => void toggle()} disabled={busy}>
+      <button type="button" className={`btn btn-small like-button${liked ? " liked" : ""}`} aria-pressed={liked} onClick={() => void toggle()} disabled={action.busy}>
         <span aria-hidden="true">{liked ? "♥" : "♡"}</span> {liked ? "Liked" : "Like"} <span className="like-count">{formatCount(count)}</span>
       </button>
       {error && (

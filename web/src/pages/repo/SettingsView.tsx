@@ -10,6 +10,7 @@ import { EmptyState } from "../../components/EmptyState";
 import { ErrorBox } from "../../components/ErrorBox";
 import { Spinner } from "../../components/Spinner";
 import { navigate } from "../../router";
+import { useAction } from "../../use-action";
 import { useApi } from "../../use-api";
 import { apiBase, type RepoContext } from "./RepoPage";
 import "../manage.css";
@@ -45,24 +46,17 @@ async function putSettings(ctx: RepoContext, body: { private?: boolean; gated?: 
 }
 
 function Visibility({ ctx, onChanged }: { ctx: RepoContext; onChanged: () => void }) {
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
+  const action = useAction();
   const isPrivate = ctx.info.private === true;
   const toggle = async () => {
     const question = isPrivate
       ? `Make ${ctx.id} public? Anyone will be able to see it${ctx.info.gated ? " (its files stay gated)" : " and download its files"}.`
       : `Make ${ctx.id} private? Only you and those you share it with will see it.`;
     if (!window.confirm(question)) return;
-    setBusy(true);
-    setError(undefined);
-    try {
+    await action.run(async () => {
       await putSettings(ctx, { private: !isPrivate });
       onChanged();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <section className="card settings-section" aria-labelledby="settings-visibility">
@@ -71,9 +65,9 @@ function Visibility({ ctx, onChanged }: { ctx: RepoContext; onChanged: () => voi
         This repository is <strong>{isPrivate ? "private" : "public"}</strong>.{" "}
         <span className="muted">{isPrivate ? "Only its owner, organization members and admins can see it." : "Anyone can see it."}</span>
       </p>
-      {error !== undefined && <ErrorBox error={error} title="Could not change the visibility" />}
-      <button type="button" className="btn" onClick={() => void toggle()} disabled={busy}>
-        {busy ? "Saving…" : isPrivate ? "Make public" : "Make private"}
+      {action.error !== undefined && <ErrorBox error={action.error} title="Could not change the visibility" />}
+      <button type="button" className="btn" onClick={() => void toggle()} disabled={action.busy}>
+        {action.busy ? "Saving…" : isPrivate ? "Make public" : "Make private"}
       </button>
     </section>
   );
@@ -87,23 +81,16 @@ const gatingChoices: Array<{ value: Gating; title: string; help: string }> = [
 
 function GatingSection({ ctx, gated, onChanged }: { ctx: RepoContext; gated: Gating; onChanged: () => void }) {
   const [choice, setChoice] = useState<Gating>(gated);
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
+  const action = useAction();
   const [saved, setSaved] = useState(false);
   const save = async (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
-    setError(undefined);
     setSaved(false);
-    try {
+    await action.run(async () => {
       await putSettings(ctx, { gated: choice });
       setSaved(true);
       onChanged();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <section className="card settings-section" aria-labelledby="settings-gating">
@@ -125,10 +112,10 @@ function GatingSection({ ctx, gated, onChanged }: { ctx: RepoContext; gated: Gat
             </label>
           ))}
         </fieldset>
-        {error !== undefined && <ErrorBox error={error} title="Could not change gating" />}
+        {action.error !== undefined && <ErrorBox error={action.error} title="Could not change gating" />}
         <div className="row">
-          <button type="submit" className="btn btn-primary" disabled={busy || choice === gated}>
-            {busy ? "Saving…" : "Save gating"}
+          <button type="submit" className="btn btn-primary" disabled={action.busy || choice === gated}>
+            {action.busy ? "Saving…" : "Save gating"}
           </button>
           {saved && (
             <span className="muted" role="status">
@@ -212,20 +199,16 @@ function RequestList({ ctx, status, onChanged }: { ctx: RepoContext; status: Req
 function RequestRow({ ctx, request, onChanged }: { ctx: RepoContext; request: AccessRequest; onChanged: () => void }) {
   const [rejecting, setRejecting] = useState(false);
   const [reason, setReason] = useState("");
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
+  const action = useAction();
   const user = request.user.user;
-  const decide = async (status: RequestStatus, rejectionReason?: string) => {
-    setBusy(true);
-    setError(undefined);
-    try {
-      await api(`${apiBase(ctx)}/user-access-request/handle`, { json: { user, status, ...(rejectionReason ? { rejectionReason } : {}) } });
-      onChanged();
-    } catch (err) {
-      setError(err);
-      setBusy(false);
-    }
-  };
+  const decide = (status: RequestStatus, rejectionReason?: string) =>
+    action.run(
+      async () => {
+        await api(`${apiBase(ctx)}/user-access-request/handle`, { json: { user, status, ...(rejectionReason ? { rejectionReason } : {}) } });
+        onChanged();
+      },
+      { keepBusy: true },
+    );
   const answers = Object.entries(request.fields ?? {});
   return (
     <li className="request" aria-label={`Request from ${user}`}>
@@ -250,7 +233,7 @@ function RequestRow({ ctx, request, onChanged }: { ctx: RepoContext; request: Ac
         </dl>
       )}
       {request.rejectionReason && <p className="field-help">Reason: {request.rejectionReason}</p>}
-      {error !== undefined && <ErrorBox error={error} title="Could not update the request" />}
+      {action.error !== undefined && <ErrorBox error={action.error} title="Could not update the request" />}
       {rejecting ? (
         <form
           className="row"
@@ -263,7 +246,7 @@ function RequestRow({ ctx, request, onChanged }: { ctx: RepoContext; request: Ac
             <label htmlFor={`reason-${user}`}>Reason (optional, shown to nobody but the owners)</label>
             <input id={`reason-${user}`} className="input" value={reason} onChange={(e) => setReason(e.target.value)} maxLength={500} autoFocus />
           </div>
-          <button type="submit" className="btn btn-danger" disabled={busy}>
+          <button type="submit" className="btn btn-danger" disabled={action.busy}>
             Confirm rejection
           </button>
           <button type="button" className="btn btn-ghost" onClick={() => setRejecting(false)}>
@@ -273,17 +256,17 @@ function RequestRow({ ctx, request, onChanged }: { ctx: RepoContext; request: Ac
       ) : (
         <div className="row request-actions">
           {request.status !== "accepted" && (
-            <button type="button" className="btn btn-small btn-primary" disabled={busy} onClick={() => void decide("accepted")} aria-label={`Accept ${user}`}>
+            <button type="button" className="btn btn-small btn-primary" disabled={action.busy} onClick={() => void decide("accepted")} aria-label={`Accept ${user}`}>
               Accept
             </button>
           )}
           {request.status !== "rejected" && (
-            <button type="button" className="btn btn-small btn-danger" disabled={busy} onClick={() => setRejecting(true)} aria-label={`Reject ${user}`}>
+            <button type="button" className="btn btn-small btn-danger" disabled={action.busy} onClick={() => setRejecting(true)} aria-label={`Reject ${user}`}>
               Reject
             </button>
           )}
           {request.status !== "pending" && (
-            <button type="button" className="btn btn-small" disabled={busy} onClick={() => void decide("pending")} aria-label={`Move ${user} back to pending`}>
+            <button type="button" className="btn btn-small" disabled={action.busy} onClick={() => void decide("pending")} aria-label={`Move ${user} back to pending`}>
               Move to pending
             </button>
           )}
@@ -295,29 +278,22 @@ function RequestRow({ ctx, request, onChanged }: { ctx: RepoContext; request: Ac
 
 function GrantForm({ ctx, onGranted }: { ctx: RepoContext; onGranted: () => void }) {
   const [user, setUser] = useState("");
-  const [error, setError] = useState<unknown>();
+  const action = useAction();
   const [done, setDone] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
-    setError(undefined);
     setDone(null);
-    try {
+    await action.run(async () => {
       await api(`${apiBase(ctx)}/user-access-request/grant`, { json: { user: user.trim() } });
       setDone(user.trim());
       setUser("");
       onGranted();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <form className="form grant-form" onSubmit={(e) => void submit(e)}>
       <h4>Grant access to a user</h4>
-      {error !== undefined && <ErrorBox error={error} title="Could not grant access" />}
+      {action.error !== undefined && <ErrorBox error={action.error} title="Could not grant access" />}
       {done && (
         <p className="notice" role="status">
           {done} now has access.
@@ -328,8 +304,8 @@ function GrantForm({ ctx, onGranted }: { ctx: RepoContext; onGranted: () => void
           <label htmlFor="grant-user">Username</label>
           <input id="grant-user" className="input" value={user} onChange={(e) => setUser(e.target.value)} required spellCheck={false} autoComplete="off" />
         </div>
-        <button type="submit" className="btn" disabled={busy || user.trim() === ""}>
-          {busy ? "Granting…" : "Grant access"}
+        <button type="submit" className="btn" disabled={action.busy || user.trim() === ""}>
+          {action.busy ? "Granting…" : "Grant access"}
         </button>
       </div>
     </form>
@@ -338,35 +314,32 @@ function GrantForm({ ctx, onGranted }: { ctx: RepoContext; onGranted: () => void
 
 function MoveRepo({ ctx }: { ctx: RepoContext }) {
   const [target, setTarget] = useState(ctx.id);
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
+  const action = useAction();
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     const toRepo = target.trim();
     if (!window.confirm(`Rename ${ctx.id} to ${toRepo}? Clones and links using the old name stop working.`)) return;
-    setBusy(true);
-    setError(undefined);
-    try {
-      const moved = await api<{ name: string }>("/api/repos/move", { json: { fromRepo: ctx.id, toRepo, type: ctx.type } });
-      navigate(`${repoPagePath(ctx.type, moved.name)}/settings`);
-    } catch (err) {
-      setError(err);
-      setBusy(false);
-    }
+    await action.run(
+      async () => {
+        const moved = await api<{ name: string }>("/api/repos/move", { json: { fromRepo: ctx.id, toRepo, type: ctx.type } });
+        navigate(`${repoPagePath(ctx.type, moved.name)}/settings`);
+      },
+      { keepBusy: true },
+    );
   };
   return (
     <section className="card settings-section" aria-labelledby="settings-move">
       <h3 id="settings-move">Rename or move</h3>
       <form className="form" onSubmit={(e) => void submit(e)}>
-        {error !== undefined && <ErrorBox error={error} title="Could not rename the repository" />}
+        {action.error !== undefined && <ErrorBox error={action.error} title="Could not rename the repository" />}
         <div className="row">
           <div className="field">
             <label htmlFor="move-target">New id (namespace/name)</label>
             <input id="move-target" className="input" value={target} onChange={(e) => setTarget(e.target.value)} required spellCheck={false} autoComplete="off" />
             <span className="field-help">Move it to an organization you may write to by changing the namespace.</span>
           </div>
-          <button type="submit" className="btn" disabled={busy || target.trim() === ctx.id || !/^[^/\s]+\/[^/\s]+$/.test(target.trim())}>
-            {busy ? "Renaming…" : "Rename"}
+          <button type="submit" className="btn" disabled={action.busy || target.trim() === ctx.id || !/^[^/\s]+\/[^/\s]+$/.test(target.trim())}>
+            {action.busy ? "Renaming…" : "Rename"}
           </button>
         </div>
       </form>
@@ -376,26 +349,23 @@ function MoveRepo({ ctx }: { ctx: RepoContext }) {
 
 function DeleteRepo({ ctx }: { ctx: RepoContext }) {
   const [typed, setTyped] = useState("");
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
+  const action = useAction();
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
-      await api("/api/repos/delete", { method: "DELETE", json: { name: ctx.id, type: ctx.type } });
-      navigate(`/${encodeURIComponent(ctx.id.split("/")[0]!)}`);
-    } catch (err) {
-      setError(err);
-      setBusy(false);
-    }
+    await action.run(
+      async () => {
+        await api("/api/repos/delete", { method: "DELETE", json: { name: ctx.id, type: ctx.type } });
+        navigate(`/${encodeURIComponent(ctx.id.split("/")[0]!)}`);
+      },
+      { keepBusy: true },
+    );
   };
   return (
     <section className="card settings-section settings-danger" aria-labelledby="settings-delete">
       <h3 id="settings-delete">Delete this repository</h3>
       <p className="muted">This deletes its files, history, branches and access requests. It cannot be undone.</p>
       <form className="form" onSubmit={(e) => void submit(e)}>
-        {error !== undefined && <ErrorBox error={error} title="Could not delete the repository" />}
+        {action.error !== undefined && <ErrorBox error={action.error} title="Could not delete the repository" />}
         <div className="row">
           <div className="field">
             <label htmlFor="delete-confirm">
@@ -403,8 +373,8 @@ function DeleteRepo({ ctx }: { ctx: RepoContext }) {
             </label>
             <input id="delete-confirm" className="input" value={typed} onChange={(e) => setTyped(e.target.value)} spellCheck={false} autoComplete="off" />
           </div>
-          <button type="submit" className="btn btn-danger" disabled={busy || typed !== ctx.id}>
-            {busy ? "Deleting…" : "Delete repository"}
+          <button type="submit" className="btn btn-danger" disabled={action.busy || typed !== ctx.id}>
+            {action.busy ? "Deleting…" : "Delete repository"}
           </button>
         </div>
       </form>

@@ -99,7 +99,8 @@ GIT_LFS_SKIP_SMUDGE=1 git clone ${origin}/${clonePath}`,
 
 export function UseThisRepo({ ctx }: { ctx: RepoContext }) {
   const snippets = snippetsFor(ctx, window.location.origin);
-  const [selected, setSelected] = useState(snippets[0]!.id);
+  // Until the reader picks a tab, the first snippet is shown: the OpenAI one once the hub says it serves the model.
+  const [selected, setSelected] = useState<string>();
   const current = snippets.find((s) => s.id === selected) ?? snippets[0]!;
   const base = useId();
   const kind = ctx.type === "model" ? "model" : ctx.type === "dataset" ? "dataset" : "space";

@@ -5,6 +5,7 @@ import { ErrorBox } from "../../components/ErrorBox";
 import { Spinner } from "../../components/Spinner";
 import { Link } from "../../router";
 import { useSession } from "../../session";
+import { useAction } from "../../use-action";
 import { useApi, useTitle } from "../../use-api";
 import { CopyButton } from "../repo/CopyButton";
 
@@ -137,30 +138,27 @@ function CreateTokenForm({ user, onCreated, onCancel }: { user: string; onCreate
   const [expiry, setExpiry] = useState("never");
   const [scopes, setScopes] = useState<Scope[]>([{ entity: { type: "user", name: user }, permissions: ["repo.content.read"] }]);
   const [gatedRepos, setGatedRepos] = useState(false);
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
+  const action = useAction();
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
-    setError(undefined);
     const days = expiryChoices.find((c) => c.value === expiry)?.days ?? null;
-    try {
-      const answer = await api<{ name: string; token: string }>("/api/settings/tokens", {
-        json: {
-          name: name.trim(),
-          role,
-          expiresAt: days === null ? null : new Date(Date.now() + days * 86_400_000).toISOString(),
-          ...(role === "fineGrained"
-            ? { scoped: scopes.map((s) => ({ ...s, entity: { ...s.entity, name: s.entity.name.trim() } })), canReadGatedRepos: gatedRepos }
-            : {}),
-        },
-      });
-      onCreated(answer.name, answer.token);
-    } catch (err) {
-      setError(err);
-      setBusy(false);
-    }
+    await action.run(
+      async () => {
+        const answer = await api<{ name: string; token: string }>("/api/settings/tokens", {
+          json: {
+            name: name.trim(),
+            role,
+            expiresAt: days === null ? null : new Date(Date.now() + days * 86_400_000).toISOString(),
+            ...(role === "fineGrained"
+              ? { scoped: scopes.map((s) => ({ ...s, entity: { ...s.entity, name: s.entity.name.trim() } })), canReadGatedRepos: gatedRepos }
+              : {}),
+          },
+        });
+        onCreated(answer.name, answer.token);
+      },
+      { keepBusy: true },
+    );
   };
 
   const updateScope = (i: number, change: Partial<Scope["entity"]> | { permissions: string[] }) =>
@@ -169,7 +167,7 @@ function CreateTokenForm({ user, onCreated, onCancel }: { user: string; onCreate
   return (
     <form className="form card card-soft token-form" onSubmit={(e) => void submit(e)} aria-labelledby="new-token-title">
       <h2 id="new-token-title">Create a new access token</h2>
-      {error !== undefined && <ErrorBox error={error} title="Could not create the token" />}
+      {action.error !== undefined && <ErrorBox error={action.error} title="Could not create the token" />}
       <div className="row">
         <div className="field">
           <label htmlFor="token-name">Token name</label>
@@ -251,8 +249,8 @@ function CreateTokenForm({ user, onCreated, onCancel }: { user: string; onCreate
         </fieldset>
       )}
       <div className="row">
-        <button type="submit" className="btn btn-primary" disabled={busy || name.trim() === ""}>
-          {busy ? "Creating…" : "Create token"}
+        <button type="submit" className="btn btn-primary" disabled={action.busy || name.trim() === ""}>
+          {action.busy ? "Creating…" : "Create token"}
         </button>
         <button type="button" className="btn btn-ghost" onClick={onCancel}>
           Cancel
@@ -263,24 +261,21 @@ function CreateTokenForm({ user, onCreated, onCancel }: { user: string; onCreate
 }
 
 function TokenTable({ tokens, onRevoked }: { tokens: TokenInfo[]; onRevoked: () => void }) {
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState<number | null>(null);
+  const action = useAction();
+  /** The token being revoked, while `action` is busy. */
+  const [revoking, setRevoking] = useState<number | null>(null);
   const revoke = async (token: TokenInfo) => {
     if (!window.confirm(`Revoke the token “${token.name}”? Anything using it stops working at once.`)) return;
-    setBusy(token.id);
-    setError(undefined);
-    try {
+    setRevoking(token.id);
+    await action.run(async () => {
       await api(`/api/settings/tokens/${token.id}`, { method: "DELETE" });
       onRevoked();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(null);
-    }
+    });
   };
+  const busy = action.busy ? revoking : null;
   return (
     <>
-      {error !== undefined && <ErrorBox error={error} title="Could not revoke the token" />}
+      {action.error !== undefined && <ErrorBox error={action.error} title="Could not revoke the token" />}
       <div className="table-scroll">
       <table className="table tokens-table">
         <thead>
