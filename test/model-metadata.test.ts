@@ -27,7 +27,7 @@ async function ggufFacts(bytes: Buffer) {
 }
 
 /**
- * Metadata indexing (issue 6): on every change of the default branch the hub
+ * Metadata indexing: on every change of the default branch the hub
  * reads the card, config.json and the headers of GGUF and safetensors files —
  * by byte range, never whole — and reports it in repo info in the Hub's field
  * names; malformed metadata never fails the push and is reported on the repo.

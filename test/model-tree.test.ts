@@ -21,7 +21,7 @@ async function all<T>(gen: AsyncIterable<T>): Promise<T[]> {
 }
 
 /**
- * The model tree (issue 6; contracts.md "Model tree"): a base model with
+ * The model tree (`GET /api/models/<repo>/model-tree`): a base model with
  * finetunes, adapters, quantizations and a merge — relations stated by cards
  * or inferred from files — seen by its owner, another user and anonymously.
  * The same suite runs on SQLite and PostgreSQL.

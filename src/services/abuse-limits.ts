@@ -14,7 +14,7 @@ export interface AbuseLimitSettings {
  * without one). A limit
  * reached answers 429 with `Retry-After`.
  *
- * The sign-in route (H5a) calls `checkAuth(ip, username)` before checking a
+ * The sign-in route calls `checkAuth(ip, username)` before checking a
  * password and `authFailed(ip, username)` after a wrong one.
  */
 export class AbuseLimits {

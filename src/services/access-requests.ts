@@ -154,7 +154,7 @@ export class AccessRequestService {
   }
 
   /**
-   * The one place access decisions reach the audit log (H7a's `AuditLog`):
+   * The one place access decisions reach the audit log (`AuditLog`):
    * access opened is `access.grant`, a decision that closes it (rejected, or
    * sent back to pending) `access.revoke`, a new pending request
    * `access.request`.

@@ -5,7 +5,7 @@ const orgParams = { type: "object", properties: { org: { type: "string", maxLeng
 const memberParams = { type: "object", properties: { org: { type: "string", maxLength: 96 }, user: { type: "string", maxLength: 96 } } } as const;
 
 /**
- * Organizations (contracts.md): create one (the creator becomes its admin),
+ * Organizations: create one (the creator becomes its admin),
  * its overview and members (public, as on the Hub), and member management by
  * its admins — direct adds, `PUT …/members/:user/role` as the Hub spells it,
  * removal (a member may also leave). Plus a user's overview page.

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import type { Services } from "../../services/index.js";
 
-/** `POST /api/settings/tokens` body (contracts.md): role "read", "write" or "fineGrained" with `scoped`. */
+/** `POST /api/settings/tokens` body (docs/compat/hf-api.md, "Tokens"): role "read", "write" or "fineGrained" with `scoped`. */
 interface ApiCreateTokenRequest {
   name: string;
   role: string;

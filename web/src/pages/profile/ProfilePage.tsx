@@ -132,7 +132,7 @@ function RepoSection({ author, type }: { author: string; type: RepoType }) {
   );
 }
 
-/** How many repos the user likes (H6b's `GET /api/users/:user/likes`); nothing when the hub does not say. */
+/** How many repos the user likes (`GET /api/users/:user/likes`); nothing when the hub does not say. */
 function Likes({ user }: { user: string }) {
   const likes = useApi<unknown[]>(`/api/users/${encodeURIComponent(user)}/likes`);
   if (!likes.data) return null;
