@@ -19,6 +19,7 @@ import { searchIndexFor } from "../src/db/search/search-index.js";
 import { searchTerms } from "../src/lib/search-terms.js";
 import { documentText, repoDocumentParts } from "../src/lib/search-text.js";
 import { repoIndexVersion } from "../src/services/repo-index.js";
+import { positiveInt } from "./lib/env.js";
 import { Cleanup } from "./lib/cleanup.js";
 import { startHub } from "./lib/hub.js";
 
@@ -47,14 +48,6 @@ function readSettings(): Settings {
     postgresAdminUrl: process.env.BENCH_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/postgres",
     tmpBase: process.env.BENCH_TMPDIR ?? os.tmpdir(),
   };
-}
-
-function positiveInt(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === "") return fallback;
-  const n = Number(raw);
-  if (!Number.isSafeInteger(n) || n < 1) throw new Error(`${name} must be a positive integer, got '${raw}'`);
-  return n;
 }
 
 // ---------------------------------------------------------------------------------------------

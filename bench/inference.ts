@@ -15,6 +15,7 @@ import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { positiveInt } from "./lib/env.js";
 import { Cleanup } from "./lib/cleanup.js";
 import { withCpu } from "./lib/cpu.js";
 import { timedUpload } from "./lib/http-client.js";
@@ -79,14 +80,6 @@ function readSettings(): Settings {
     llamaServer: process.env.BENCH_LLAMA_SERVER || undefined,
     llamaArgs: words(process.env.BENCH_LLAMA_ARGS),
   };
-}
-
-function positiveInt(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === "") return fallback;
-  const n = Number(raw);
-  if (!Number.isSafeInteger(n) || n < 1) throw new Error(`${name} must be a positive integer, got '${raw}'`);
-  return n;
 }
 
 function words(raw: string | undefined): string[] {

@@ -10,6 +10,7 @@ import { spawnSync } from "node:child_process";
 import { mkdir, mkdtemp, rm, statfs } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import { positiveInt } from "./lib/env.js";
 import { Cleanup } from "./lib/cleanup.js";
 import { withCpu } from "./lib/cpu.js";
 import { timedDownload, timedUpload } from "./lib/http-client.js";
@@ -60,14 +61,6 @@ function readSettings(): Settings {
     runs: positiveInt("BENCH_RUNS", 3),
     tmpBase: process.env.BENCH_TMPDIR ?? os.tmpdir(),
   };
-}
-
-function positiveInt(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === "") return fallback;
-  const n = Number(raw);
-  if (!Number.isSafeInteger(n) || n < 1) throw new Error(`${name} must be a positive integer, got '${raw}'`);
-  return n;
 }
 
 /**

@@ -10,6 +10,7 @@ import { spawnSync } from "node:child_process";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import { positiveInt } from "./lib/env.js";
 import { Cleanup } from "./lib/cleanup.js";
 import { type BenchHub, createRepo, startHub } from "./lib/hub.js";
 import { nginxBinary, startNginx } from "./lib/nginx.js";
@@ -47,14 +48,6 @@ function readSettings(): Settings {
     wrkThreads: positiveInt("BENCH_WRK_THREADS", 1),
     tmpBase: process.env.BENCH_TMPDIR ?? os.tmpdir(),
   };
-}
-
-function positiveInt(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === "") return fallback;
-  const n = Number(raw);
-  if (!Number.isSafeInteger(n) || n < 1) throw new Error(`${name} must be a positive integer, got '${raw}'`);
-  return n;
 }
 
 /** Fails early, with the Debian package to install, when a load tool is missing. */

@@ -1,14 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { addOrgMember, createOrg, createRepo, startHub, type TestHub } from "./support/hub.js";
+import { addOrgMember, api, createOrg, createRepo, startHub, type TestHub } from "./support/hub.js";
 import { RateLimiter } from "../src/lib/rate-limiter.js";
-
-const api = (hub: TestHub, method: string, p: string, token?: string, body?: unknown) =>
-  fetch(`${hub.url}${p}`, {
-    method,
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { "content-type": "application/json" }) },
-    ...(body === undefined ? {} : { body: typeof body === "string" ? body : JSON.stringify(body) }),
-  });
 
 interface Event {
   id: number;

@@ -5,21 +5,9 @@ import { after, before, describe, test } from "node:test";
 import { createRepo as hubCreateRepo, HubApiError, listModels, whoAmI } from "@huggingface/hub";
 import { sql } from "kysely";
 import { authUrl, GitCli } from "./support/git-cli.js";
-import { addOrgMember, createOrg, createRepo, startHub, type TestHub } from "./support/hub.js";
+import { addOrgMember, answer, api, createOrg, createRepo, startHub, type TestHub } from "./support/hub.js";
 import { fileLine, header, postCommit } from "./support/hub-write.js";
 import { freshPostgresDatabase } from "./support/postgres.js";
-
-const api = (hub: TestHub, method: string, p: string, token?: string, body?: unknown) =>
-  fetch(`${hub.url}${p}`, {
-    method,
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { "content-type": "application/json" }) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-
-/** Status, error code and message: what a client can tell apart. */
-async function answer(res: Response) {
-  return { status: res.status, code: res.headers.get("x-error-code"), message: res.headers.get("x-error-message"), body: await res.text() };
-}
 
 describe("organizations: roles, org repos and visibility", () => {
   let hub: TestHub;

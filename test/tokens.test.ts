@@ -1,19 +1,8 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { HubApiError, listModels, uploadFile, whoAmI } from "@huggingface/hub";
-import { addOrgMember, createOrg, createRepo, scopedToken, startHub, type TestHub } from "./support/hub.js";
+import { addOrgMember, answer, api, createOrg, createRepo, scopedToken, startHub, type TestHub } from "./support/hub.js";
 import { fileLine, header, postCommit } from "./support/hub-write.js";
-
-const api = (hub: TestHub, method: string, p: string, token?: string, body?: unknown) =>
-  fetch(`${hub.url}${p}`, {
-    method,
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { "content-type": "application/json" }) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-
-async function answer(res: Response) {
-  return { status: res.status, code: res.headers.get("x-error-code"), message: res.headers.get("x-error-message"), body: await res.text() };
-}
 
 describe("tokens: management API, fine-grained scopes, expiry and revocation", () => {
   let hub: TestHub;

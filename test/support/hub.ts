@@ -58,13 +58,23 @@ export async function createRepo(
   return ((await res.json()) as { name: string }).name;
 }
 
+/** A request to the hub's API, as the given token (anonymous without one), with a JSON body when given (a string is sent as it is). */
+export function api(t: TestHub, method: string, path: string, token?: string, body?: unknown): Promise<Response> {
+  return fetch(`${t.url}${path}`, {
+    method,
+    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { "content-type": "application/json" }) },
+    ...(body === undefined ? {} : { body: typeof body === "string" ? body : JSON.stringify(body) }),
+  });
+}
+
+/** Status, error code and message of an answer: what a client can tell apart. */
+export async function answer(res: Response): Promise<{ status: number; code: string | null; message: string | null; body: string }> {
+  return { status: res.status, code: res.headers.get("x-error-code"), message: res.headers.get("x-error-message"), body: await res.text() };
+}
+
 /** Calls the hub's JSON API with a token and fails the test on any answer but 200. */
 async function apiCall<T>(t: TestHub, token: string, method: string, path: string, body?: unknown): Promise<T> {
-  const res = await fetch(`${t.url}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
+  const res = await api(t, method, path, token, body);
   if (res.status !== 200) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
   return (await res.json()) as T;
 }
