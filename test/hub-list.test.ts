@@ -3,13 +3,7 @@ import { after, before, describe, test } from "node:test";
 import { listDatasets, listModels, listSpaces, type RepoDesignation, uploadFiles } from "@huggingface/hub";
 import { createRepo, startHub, type TestHub } from "./support/hub.js";
 import { freshPostgresDatabase } from "./support/postgres.js";
-
-/** Collects an async generator. */
-async function all<T>(gen: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const x of gen) out.push(x);
-  return out;
-}
+import { all } from "./support/collect.js";
 
 /** A README.md with YAML front matter. */
 const card = (frontMatter: string) => `---\n${frontMatter}\n---\n\nA test card.\n`;

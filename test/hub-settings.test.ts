@@ -7,14 +7,9 @@ import { buildHub } from "../src/app.js";
 import { configWith } from "../src/config/load.js";
 import { createRepo, startHub, type TestHub } from "./support/hub.js";
 import { freshPostgresDatabase } from "./support/postgres.js";
+import { all } from "./support/collect.js";
 
 const exists = (p: string) => access(p).then(() => true, () => false);
-
-async function all<T>(gen: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const x of gen) out.push(x);
-  return out;
-}
 
 /**
  * Repo settings (`PUT /api/{t}/<repo>/settings`) and moves (`POST

@@ -11,15 +11,9 @@ import { authUrl, GitCli } from "./support/git-cli.js";
 import { makeGguf } from "./support/gguf-models.js";
 import { createRepo, startHub, type TestHub } from "./support/hub.js";
 import { card, makeSafetensors } from "./support/model-files.js";
+import { all } from "./support/collect.js";
 
 type Info = Record<string, any>;
-
-/** Collects an async generator. */
-async function all<T>(gen: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const x of gen) out.push(x);
-  return out;
-}
 
 /** The summary the reader gives for GGUF bytes held in memory: the expectation for what the hub reads from its store. */
 async function ggufFacts(bytes: Buffer) {

@@ -5,6 +5,7 @@ import { makeGguf } from "./support/gguf-models.js";
 import { createRepo, startHub, type TestHub } from "./support/hub.js";
 import { card, makeSafetensors } from "./support/model-files.js";
 import { freshPostgresDatabase } from "./support/postgres.js";
+import { all } from "./support/collect.js";
 
 type Tree = {
   id: string;
@@ -12,13 +13,6 @@ type Tree = {
   ancestors: { id: string; relation: string }[];
   derivatives: Record<"finetune" | "adapter" | "quantized" | "merge", { count: number; models: { id: string; private: boolean; tags: string[] }[] }>;
 };
-
-/** Collects an async generator. */
-async function all<T>(gen: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const x of gen) out.push(x);
-  return out;
-}
 
 /**
  * The model tree (`GET /api/models/<repo>/model-tree`): a base model with

@@ -11,13 +11,7 @@ import { configWith } from "../src/config/load.js";
 import { openDb } from "../src/db/connect.js";
 import { createRepo, startHub, type TestHub } from "./support/hub.js";
 import { freshPostgresDatabase } from "./support/postgres.js";
-
-/** Collects an async generator. */
-async function all<T>(gen: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const x of gen) out.push(x);
-  return out;
-}
+import { all } from "./support/collect.js";
 
 /** A safetensors file of one U8 tensor: `rows × cols` parameters, one byte each. */
 function safetensors(rows: number, cols: number): Buffer {

@@ -20,7 +20,8 @@ const libraryQueryFiles: Record<string, (path: string) => boolean> = {
 export interface DownloadCountingRepo {
   type: string;
   libraryName: string | null;
-  tags: string[];
+  /** Read only when the path could be a library's query file (every `/resolve` of a model asks). */
+  tags: () => string[];
 }
 
 /** Whether a request for `path` (repo-relative) counts as a download of the repo. */
@@ -28,7 +29,8 @@ export function countsAsDownload(repo: DownloadCountingRepo, path: string): bool
   if (repo.type === "dataset") return true;
   if (repo.type !== "model") return false;
   if (defaultQueryFiles.has(path)) return true;
-  for (const library of [repo.libraryName, ...repo.tags]) {
+  if (!Object.values(libraryQueryFiles).some((matches) => matches(path))) return false;
+  for (const library of [repo.libraryName, ...repo.tags()]) {
     if (library && Object.hasOwn(libraryQueryFiles, library) && libraryQueryFiles[library]!(path)) return true;
   }
   return false;

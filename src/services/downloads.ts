@@ -42,7 +42,7 @@ export class DownloadCounter {
   record(repo: Repo, path: string, client: string): void {
     if (this.closed) return;
     const { row } = repo;
-    if (!countsAsDownload({ type: repo.type, libraryName: row.library_name, tags: JSON.parse(row.tags) as string[] }, path)) return;
+    if (!countsAsDownload({ type: repo.type, libraryName: row.library_name, tags: () => JSON.parse(row.tags) as string[] }, path)) return;
     const key = `${row.id}\n${client}`;
     const t = this.now().getTime();
     const seen = this.recent.get(key);
